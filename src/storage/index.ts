@@ -1,0 +1,3 @@
+export type * from './port.js';
+export * from './records.js';
+export * from './errors.js';
