@@ -12,9 +12,17 @@ export function formatInstant(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** Rounds to one decimal, half away from zero. */
+/**
+ * Rounds a percent to one decimal, half up. Binary floating point puts
+ * some exact halves just below the boundary (23/80 × 100 is
+ * 28.749999999999996), so the tenths are first snapped to 9 decimals,
+ * far below any real difference between percents and far above float
+ * noise at this magnitude.
+ */
 export function roundPercent(value: number): number {
-  return Math.round((value + Number.EPSILON) * 10) / 10;
+  const tenths = Math.round(value * 1e10) / 1e9;
+
+  return Math.round(tenths) / 10;
 }
 
 export interface AssignmentView {
