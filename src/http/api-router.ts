@@ -36,6 +36,14 @@ const AUTH_FAILURES: Record<Exclude<AuthResult, { ok: true }>['reason'], string>
     expired: 'API key has expired.',
   };
 
+/**
+ * The service name as a quoted-string: Node refuses header values with
+ * characters above U+00FF or controls, and a bare quote would end it.
+ */
+function headerSafe(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, '?').replace(/["\\]/g, '\\$&');
+}
+
 /** `{name}` in the documented path becomes `:name` for the router. */
 export function toRouterPath(path: string): string {
   return path.replace(/\{(\w+)\}/g, ':$1');
@@ -84,7 +92,7 @@ function createRouteHandler(route: RouteSpec, options: ApiRouterOptions) {
     jsonLimit: options.bodyLimitBytes,
   });
   const challenge = {
-    'WWW-Authenticate': `Bearer realm="${options.serviceName}"`,
+    'WWW-Authenticate': `Bearer realm="${headerSafe(options.serviceName)}"`,
   };
 
   async function authorize(ctx: Context): Promise<Caller | null> {
@@ -142,6 +150,14 @@ function methodNotAllowed(ctx: Context): void {
   if (ctx.status !== 405 && ctx.status !== 501) return;
 
   const allow = ctx.response.get('Allow');
+
+  // The router answers 501 to an unusual method even when no route has
+  // the path: that is an unknown endpoint, not a wrong method.
+  if (!allow) {
+    ctx.remove('Allow');
+
+    return sendError(ctx, { status: 404, message: 'No such endpoint.' });
+  }
 
   sendError(ctx, {
     status: 405,

@@ -7,10 +7,21 @@ import { FormatRegistry, Type, type Static } from '@sinclair/typebox';
 import { EVENT_TYPES, PERMISSIONS } from '../storage/index.js';
 
 /** An ISO-8601 instant with a time zone, e.g. `2026-05-01T00:00:00Z`. */
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
+const INSTANT = /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
+
+/** Date.parse rolls 2026-02-30 over to March 2 instead of refusing it. */
+function isCalendarDate(value: string): boolean {
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number);
+  const date = new Date(Date.UTC(2000, month - 1, day));
+
+  date.setUTCFullYear(year);
+
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
 
 export function isInstant(value: string): boolean {
-  return INSTANT.test(value) && !Number.isNaN(Date.parse(value));
+  return INSTANT.test(value) && isCalendarDate(value) &&
+    !Number.isNaN(Date.parse(value));
 }
 
 FormatRegistry.Set('date-time', isInstant);
