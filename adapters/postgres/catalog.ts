@@ -1,0 +1,279 @@
+/**
+ * Categories, users and attempts. Each attempt also bumps a per-user,
+ * per-category running total in the same transaction, so the all-time
+ * averages are one indexed read however long the history grows.
+ */
+import type {
+  AttemptRecord,
+  AttemptView,
+  CatalogStore,
+  Category,
+  CategoryQuery,
+  CategoryTally,
+  ProgressData,
+  ProgressQuery,
+  User,
+  WebhookEvent,
+} from '../../src/storage/index.js';
+import {
+  execute,
+  select,
+  type Binding,
+  type Db,
+  type Queryable,
+} from './db.js';
+import type { Names } from './names.js';
+import { publish } from './outbox.js';
+import {
+  CATEGORY_COLUMNS,
+  toCategory,
+  toDate,
+  type CategoryRow,
+} from './rows.js';
+
+interface AttemptRow {
+  attempt_id: string;
+  user_id: string;
+  category_id: number;
+  correct: number;
+  total: number;
+  source: string;
+  completed_at: Date | string;
+  category_name: string;
+}
+
+interface UserRow {
+  user_id: string;
+  full_name: string;
+  email: string;
+}
+
+interface TallyRow {
+  category_id: number;
+  category_name: string;
+  attempts: number;
+  percent_sum: number;
+}
+
+function toAttemptView(row: AttemptRow): AttemptView {
+  return {
+    attemptId: row.attempt_id,
+    userId: row.user_id,
+    categoryId: row.category_id,
+    correct: row.correct,
+    total: row.total,
+    source: row.source,
+    completedAt: toDate(row.completed_at),
+    categoryName: row.category_name,
+  };
+}
+
+function toTally(row: TallyRow): CategoryTally {
+  return {
+    categoryId: row.category_id,
+    categoryName: row.category_name,
+    attempts: row.attempts,
+    percentSum: row.percent_sum,
+  };
+}
+
+/** The same arithmetic, in the same order, as the SQL range tallies. */
+function percentOf(attempt: AttemptRecord): number {
+  return (attempt.correct / attempt.total) * 100;
+}
+
+/** CatalogStore on PostgreSQL. */
+export class PostgresCatalog implements CatalogStore {
+  constructor(private readonly db: Db) {}
+
+  private get t(): Names['table'] {
+    return this.db.names.table;
+  }
+
+  /** Ordered by name in code-unit order, then id, like the memory adapter. */
+  async listCategories(query: CategoryQuery): Promise<Category[]> {
+    const filters = query.includeInactive ? [] : ['is_active'];
+    const bindings: Binding[] = [];
+
+    // position() rather than ILIKE: `%` and `_` in a search are literal.
+    if (query.search) {
+      filters.push('(position(lower(?) in lower(name)) > 0 ' +
+        'or position(lower(?) in lower(code)) > 0)');
+      bindings.push(query.search, query.search);
+    }
+
+    const where = filters.length ? `where ${filters.join(' and ')}` : '';
+    const rows = await this.db.run((q) => select<CategoryRow>(q, `
+      select ${CATEGORY_COLUMNS} from ${this.t.categories} ${where}
+       order by name collate "C", category_id`, bindings));
+
+    return rows.map(toCategory);
+  }
+
+  async getCategory(categoryId: number): Promise<Category | null> {
+    const [row] = await this.db.run((q) => select<CategoryRow>(q, `
+      select ${CATEGORY_COLUMNS} from ${this.t.categories}
+       where category_id = ?`, [categoryId]));
+
+    return row ? toCategory(row) : null;
+  }
+
+  async getUser(userId: string): Promise<User | null> {
+    const [row] = await this.db.run((q) => select<UserRow>(q, `
+      select user_id, full_name, email from ${this.t.users}
+       where user_id = ?`, [userId]));
+
+    return row
+      ? { userId: row.user_id, fullName: row.full_name, email: row.email }
+      : null;
+  }
+
+  /**
+   * Two statements whatever the history size: the attempts (newest first,
+   * trimmed to `recent`) and the tallies, from the running totals or, with
+   * `fromUtc`, summed over the same index range as the attempts.
+   */
+  async readProgress(
+    userId: string,
+    query: ProgressQuery,
+  ): Promise<ProgressData> {
+    return this.db.run(async (q) => {
+      const attempts = await this.recentAttempts(q, userId, query);
+      const tallies = query.fromUtc
+        ? await this.talliesSince(q, userId, query.fromUtc)
+        : await this.runningTallies(q, userId);
+
+      return { attempts, tallies };
+    });
+  }
+
+  async upsertCategory(category: Category): Promise<void> {
+    await this.db.run((q) => execute(q, `
+      insert into ${this.t.categories} (${CATEGORY_COLUMNS})
+      values (?, ?, ?, ?, ?, ?)
+      on conflict (category_id) do update set
+        name = excluded.name,
+        code = excluded.code,
+        description = excluded.description,
+        question_count = excluded.question_count,
+        is_active = excluded.is_active`,
+    [
+      category.categoryId,
+      category.name,
+      category.code,
+      category.description,
+      category.questionCount,
+      category.isActive,
+    ]));
+  }
+
+  async upsertUser(user: User): Promise<void> {
+    await this.db.run((q) => execute(q, `
+      insert into ${this.t.users} (user_id, full_name, email)
+      values (?, ?, ?)
+      on conflict (user_id) do update set
+        full_name = excluded.full_name,
+        email = excluded.email`,
+    [user.userId, user.fullName, user.email]));
+  }
+
+  /**
+   * The attempt, its running total and its outbox entries commit together.
+   * Unknown users and categories surface as foreign-key violations, which
+   * the error mapping turns into UnknownReferenceError.
+   */
+  async recordAttempt(
+    attempt: AttemptRecord,
+    event: WebhookEvent,
+  ): Promise<void> {
+    await this.db.transaction(async (trx) => {
+      await this.insertAttempt(trx, attempt);
+      await this.addToTotals(trx, attempt);
+      await publish(trx, this.db.names, event);
+    });
+  }
+
+  private async insertAttempt(q: Queryable, attempt: AttemptRecord) {
+    await execute(q, `
+      insert into ${this.t.attempts}
+        (attempt_id, user_id, category_id, correct, total, source,
+         completed_at)
+      values (?, ?, ?, ?, ?, ?, ?)`,
+    [
+      attempt.attemptId,
+      attempt.userId,
+      attempt.categoryId,
+      attempt.correct,
+      attempt.total,
+      attempt.source,
+      attempt.completedAt,
+    ]);
+  }
+
+  private async addToTotals(q: Queryable, attempt: AttemptRecord) {
+    await execute(q, `
+      insert into ${this.t.categoryTotals} as c
+        (user_id, category_id, attempts, percent_sum)
+      values (?, ?, 1, ?)
+      on conflict (user_id, category_id) do update set
+        attempts = c.attempts + 1,
+        percent_sum = c.percent_sum + excluded.percent_sum`,
+    [attempt.userId, attempt.categoryId, percentOf(attempt)]);
+  }
+
+  private async recentAttempts(
+    q: Queryable,
+    userId: string,
+    query: ProgressQuery,
+  ): Promise<AttemptView[]> {
+    // `limit null` is no limit; `completed_at >= null` would match nothing,
+    // so the range condition is only added when asked for.
+    const since = query.fromUtc ? 'and a.completed_at >= ?' : '';
+    const bindings: Binding[] = query.fromUtc
+      ? [userId, query.fromUtc, query.recent || null]
+      : [userId, query.recent || null];
+    const rows = await select<AttemptRow>(q, `
+      select a.attempt_id, a.user_id, a.category_id, a.correct, a.total,
+             a.source, a.completed_at, c.name as category_name
+        from ${this.t.attempts} a
+        join ${this.t.categories} c on c.category_id = a.category_id
+       where a.user_id = ? ${since}
+       order by a.completed_at desc, a.attempt_id desc
+       limit ?`, bindings);
+
+    return rows.map(toAttemptView);
+  }
+
+  private async runningTallies(
+    q: Queryable,
+    userId: string,
+  ): Promise<CategoryTally[]> {
+    const rows = await select<TallyRow>(q, `
+      select t.category_id, c.name as category_name, t.attempts,
+             t.percent_sum
+        from ${this.t.categoryTotals} t
+        join ${this.t.categories} c on c.category_id = t.category_id
+       where t.user_id = ?
+       order by t.category_id`, [userId]);
+
+    return rows.map(toTally);
+  }
+
+  private async talliesSince(
+    q: Queryable,
+    userId: string,
+    fromUtc: Date,
+  ): Promise<CategoryTally[]> {
+    const rows = await select<TallyRow>(q, `
+      select a.category_id, min(c.name) as category_name,
+             count(*)::integer as attempts,
+             sum(a.correct::double precision / a.total * 100) as percent_sum
+        from ${this.t.attempts} a
+        join ${this.t.categories} c on c.category_id = a.category_id
+       where a.user_id = ? and a.completed_at >= ?
+       group by a.category_id
+       order by a.category_id`, [userId, fromUtc]);
+
+    return rows.map(toTally);
+  }
+}
