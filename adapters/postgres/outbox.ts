@@ -28,7 +28,7 @@ export async function insertEvent(
   const [row] = await select<EventRow>(q, `
     insert into ${names.table.events}
       (event_id, type, user_id, occurred_at, data)
-    values (?, ?, ?, ?, ?::jsonb)
+    values (?, ?, ?, ?, ?::json)
     returning ${EVENT_COLUMNS}`,
   [
     event.eventId,

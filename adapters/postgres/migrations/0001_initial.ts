@@ -107,7 +107,7 @@ function subscriptionTables({ table: t, ident }: Names): string[] {
       type text not null,
       user_id text,
       occurred_at timestamptz not null,
-      data jsonb
+      data json
     )`,
   ];
 }
