@@ -73,19 +73,20 @@ export interface HostOptions extends Partial<LmsApiOptions> {
 /**
  * The example host app with the plugin mounted. Options override the
  * defaults (a fresh memory storage, MASTER_KEY, PUBLIC_URL, the test
- * clock).
+ * clock, no background webhook delivery).
  */
 export async function makeHost(options: HostOptions = {}) {
-  const { seed = true, ...overrides } = options;
+  const { seed = true, storage: given, ...overrides } = options;
   const clock = createClock();
-  const storage: LmsStorage = overrides.storage ?? createMemoryStorage();
+  const storage: LmsStorage = given ?? createMemoryStorage();
   const { app, lms } = createHostApp({
     storage,
     masterKey: MASTER_KEY,
     publicUrl: PUBLIC_URL,
     now: clock.now,
+    // Tests read the outbox themselves; no background delivery.
+    webhooks: { dispatch: false },
     ...overrides,
-    storage,
   });
 
   // The host's error page re-emits errors; keep them off the test output.
