@@ -106,10 +106,16 @@ export function verifyWebhookWith<T>(
   return settle({ engine, rawBody, headers, keys, settings }, eventOf<T>);
 }
 
+const DEFAULT_SETTINGS: VerifySettings = Object.freeze({
+  toleranceSeconds: DEFAULT_TOLERANCE_SECONDS,
+  now: Date.now,
+});
+
 /** Copies, defaults and checks the options; throws a `TypeError`. */
-export function verifySettings(
-  options: VerifyWebhookOptions = {},
-): VerifySettings {
+export function verifySettings(options?: VerifyWebhookOptions): VerifySettings {
+  // Most calls pass no options; they share one settings object.
+  if (options === undefined) return DEFAULT_SETTINGS;
+
   const { toleranceSeconds = DEFAULT_TOLERANCE_SECONDS, now = Date.now } =
     options;
 
