@@ -133,6 +133,7 @@ function createRouteHandler(route: RouteSpec, options: ApiRouterOptions) {
 
     ctx.status = result.status;
     if (result.body !== undefined) ctx.body = result.body;
+    if (result.type) ctx.type = result.type;
     for (const [name, value] of Object.entries(result.headers ?? {})) {
       ctx.set(name, value);
     }

@@ -31,7 +31,9 @@ export function directoryRoutes(deps: DirectoryDeps): RouteSpec[] {
       tag: 'Directory',
       responses: { 200: { description: 'The directory.', schema: Directory } },
       async handle() {
-        endpoints ??= deps.routes().map((r) => describeEndpoint(r, deps.prefix));
+        endpoints ??= deps.routes()
+          .filter((r) => !r.hidden)
+          .map((r) => describeEndpoint(r, deps.prefix));
 
         return {
           status: 200,

@@ -26,12 +26,16 @@ export interface RouteResult {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Content type of a non-JSON body, e.g. `html` or `text/css`. */
+  type?: string;
 }
 
 /** One response a route documents: a schema, or null for an empty body. */
 export interface ResponseSpec {
   description: string;
   schema: TSchema | null;
+  /** Media type of the body. Default `application/json`. */
+  type?: string;
 }
 
 /**
@@ -57,6 +61,8 @@ export interface RouteSpec<
   responses: Record<number, ResponseSpec>;
   /** Error statuses this route can answer besides the common ones. */
   errors?: number[];
+  /** Served, but left out of the directory and the OpenAPI document. */
+  hidden?: boolean;
   handle(request: RouteRequest<P, Q, B>): Promise<RouteResult>;
 }
 
