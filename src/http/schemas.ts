@@ -7,7 +7,11 @@ import { FormatRegistry, Type, type Static } from '@sinclair/typebox';
 import { EVENT_TYPES, PERMISSIONS } from '../storage/index.js';
 
 /** An ISO-8601 instant with a time zone, e.g. `2026-05-01T00:00:00Z`. */
-const INSTANT = /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
+const INSTANT = new RegExp(
+  '^\\d{4}-\\d{2}-\\d{2}T([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d{1,9})?)?' +
+    '(Z|[+-]\\d{2}:?\\d{2})$',
+  'i',
+);
 
 /** Date.parse rolls 2026-02-30 over to March 2 instead of refusing it. */
 function isCalendarDate(value: string): boolean {
