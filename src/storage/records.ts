@@ -146,10 +146,20 @@ export interface Subscription {
   disabledReason: string | null;
 }
 
+/**
+ * Fields an update may change. `failingSince` is set to null when a
+ * disabled subscription is turned back on, so the five-day rule starts
+ * over; an adapter must store it like the other fields.
+ */
 export type SubscriptionPatch = Partial<
   Pick<
     Subscription,
-    'isActive' | 'events' | 'description' | 'secrets' | 'disabledReason'
+    | 'isActive'
+    | 'events'
+    | 'description'
+    | 'secrets'
+    | 'disabledReason'
+    | 'failingSince'
   >
 >;
 
