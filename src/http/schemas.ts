@@ -184,3 +184,6 @@ export const EventTypeName = Type.Union(
 export type AssignmentBody = Static<typeof Assignment>;
 export type ProgressBody = Static<typeof Progress>;
 export type CategoryBody = Static<typeof Category>;
+
+/** An id in a path or body, for the schema modules of other routes. */
+export { Id as IdString };
