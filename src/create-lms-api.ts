@@ -6,6 +6,7 @@ import { createApiMiddleware } from './http/api-router.js';
 import { directoryRoutes } from './http/directory.js';
 import { progressRoutes } from './http/progress.js';
 import type { RouteSpec } from './http/route.js';
+import { webhookRoutes } from './http/webhooks.js';
 import { resolveOptions, type LmsApiOptions } from './options.js';
 import { createAssignmentService } from './services/assignments.js';
 import { createAuthenticator } from './services/auth/authenticator.js';
@@ -13,6 +14,7 @@ import { createKeyAdmin } from './services/auth/key-admin.js';
 import { KeyUsageTracker } from './services/auth/usage-tracker.js';
 import { createCatalogAdmin } from './services/catalog-admin.js';
 import { formatInstant } from './services/views.js';
+import { createWebhookFeature } from './services/webhooks/feature.js';
 
 /**
  * Creates the CertBoost LMS API v1 for a Koa host.
@@ -32,11 +34,14 @@ export function createLmsApi(options: LmsApiOptions) {
     flushIntervalMs: config.flushIntervalMs,
     minIntervalMs: config.minIntervalMs,
   });
+  const webhooks = createWebhookFeature({
+    storage, now, logger: config.logger, options: config.webhooks,
+  });
   const launchUrl = config.launchUrl ??
     ((a) => `${config.publicUrl}/Learning/Assignment/${a.assignmentId}`);
   const createAssignment = createAssignmentService({
     catalog: config.catalog,
-    assignments: storage.assignments,
+    assignments: webhooks.publishing.assignments,
     now,
     launchUrl: (a) => launchUrl({
       ...a,
@@ -54,10 +59,12 @@ export function createLmsApi(options: LmsApiOptions) {
     ...categoryRoutes(config.catalog),
     ...progressRoutes(config.catalog),
     ...assignmentRoutes(createAssignment),
+    ...webhookRoutes(webhooks.services),
   ];
   let middleware: Middleware | null = null;
 
   usage.start();
+  webhooks.start();
 
   return {
     /** Koa middleware serving everything under the prefix. */
@@ -87,11 +94,17 @@ export function createLmsApi(options: LmsApiOptions) {
 
     keys: createKeyAdmin(storage.keys, usage, now),
 
-    ...createCatalogAdmin(storage.catalog, now),
+    ...createCatalogAdmin(webhooks.publishing.catalog, now),
 
-    /** Stops background work and writes pending key use. */
+    /** Webhook delivery: `runOnce()` delivers what is due now. */
+    webhooks: webhooks.lmsWebhooks,
+
+    /**
+     * Stops background work: writes pending key use, stops claiming
+     * webhook deliveries and waits for the attempts in flight.
+     */
     async close(): Promise<void> {
-      await usage.close();
+      await Promise.all([usage.close(), webhooks.close()]);
     },
   };
 }

@@ -3,6 +3,17 @@
  */
 export { createLmsApi, type LmsApi } from './create-lms-api.js';
 export type { LmsApiOptions } from './options.js';
+export {
+  createWebhookWorker,
+  type WebhookWorker,
+  type WebhookWorkerOptions,
+} from './services/delivery/worker.js';
+export type {
+  DeliveryInfo,
+  SubscriptionDisabledInfo,
+  WebhookOptions,
+} from './services/delivery/config.js';
+export type { DispatchCounts } from './services/delivery/dispatcher.js';
 export type { Logger } from './logger.js';
 export type { ApiKey, CreateKeyInput } from './services/auth/key-admin.js';
 export type { RecordAttemptInput } from './services/catalog-admin.js';

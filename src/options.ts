@@ -1,5 +1,10 @@
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
+import {
+  resolveWebhookOptions,
+  type ResolvedWebhookOptions,
+  type WebhookOptions,
+} from './services/delivery/config.js';
 import type { AssignmentView } from './services/views.js';
 import type { CatalogReader, LmsStorage } from './storage/index.js';
 
@@ -43,6 +48,14 @@ export interface LmsApiOptions {
     /** Write a key's lastUsedAt at most this often, in ms. Default 60000. */
     minIntervalMs?: number;
   };
+  /**
+   * Webhook delivery. By default this instance delivers in the background,
+   * https to public addresses only.
+   *
+   * @example
+   * webhooks: { allowPrivateNetworks: true, allowHttp: true } // tests
+   */
+  webhooks?: WebhookOptions;
 }
 
 export interface ResolvedOptions {
@@ -59,6 +72,7 @@ export interface ResolvedOptions {
   now: () => Date;
   flushIntervalMs: number;
   minIntervalMs: number;
+  webhooks: ResolvedWebhookOptions;
 }
 
 function fail(option: string, expected: string): never {
@@ -153,5 +167,6 @@ export function resolveOptions(options: LmsApiOptions): ResolvedOptions {
       'keyUsage.flushIntervalMs', 1000),
     minIntervalMs: positiveInteger(options.keyUsage?.minIntervalMs,
       'keyUsage.minIntervalMs', 60_000),
+    webhooks: resolveWebhookOptions(options.webhooks, fail),
   };
 }
