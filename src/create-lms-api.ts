@@ -4,6 +4,7 @@ import { assignmentRoutes } from './http/assignments.js';
 import { categoryRoutes } from './http/categories.js';
 import { createApiMiddleware } from './http/api-router.js';
 import { directoryRoutes } from './http/directory.js';
+import { docsRoutes } from './http/docs.js';
 import { progressRoutes } from './http/progress.js';
 import type { RouteSpec } from './http/route.js';
 import { webhookRoutes } from './http/webhooks.js';
@@ -60,6 +61,13 @@ export function createLmsApi(options: LmsApiOptions) {
     ...progressRoutes(config.catalog),
     ...assignmentRoutes(createAssignment),
     ...webhookRoutes(webhooks.services),
+    ...docsRoutes({
+      serviceName: config.serviceName,
+      prefix: config.prefix,
+      publicUrl: config.publicUrl,
+      keyHeader: config.keyHeader,
+      routes: () => routes,
+    }),
   ];
   let middleware: Middleware | null = null;
 
