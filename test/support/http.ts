@@ -20,6 +20,7 @@ import {
   type Permission,
   type Subscription,
 } from '../../src/index.js';
+import { servedDocument, validateResponses } from './openapi-check.js';
 
 export { DEMO_USER_ID, OTHER_USER_ID };
 
@@ -91,6 +92,8 @@ export async function makeHost(options: HostOptions = {}) {
 
   // The host's error page re-emits errors; keep them off the test output.
   app.silent = true;
+  // Every JSON response under the prefix must match the OpenAPI document.
+  app.middleware.unshift(validateResponses(() => servedDocument(lms)));
   if (seed) await seedDemoData(lms);
 
   const callback = app.callback();
