@@ -5,7 +5,7 @@
  */
 import supertest from 'supertest';
 
-import { createMemoryStorage } from '../../adapters/memory/index.js';
+import { freshStorage } from './adapter.js';
 import { createHostApp } from '../../examples/host-app/app.js';
 import {
   DEMO_USER_ID,
@@ -79,7 +79,7 @@ export interface HostOptions extends Partial<LmsApiOptions> {
 export async function makeHost(options: HostOptions = {}) {
   const { seed = true, storage: given, ...overrides } = options;
   const clock = createClock();
-  const storage: LmsStorage = given ?? createMemoryStorage();
+  const storage: LmsStorage = given ?? (await freshStorage());
   const { app, lms } = createHostApp({
     storage,
     masterKey: MASTER_KEY,
