@@ -28,6 +28,8 @@ echo "== Progress of ${USER_ID}, 10 newest attempts"
 call "${BASE_URL}/users/${USER_ID}/progress?recent=10"
 
 echo "== New assignment"
+body="{\"userId\":\"${USER_ID}\",\"categoryId\":42,"
+body+="\"dueAt\":\"2026-05-01T00:00:00Z\",\"note\":\"AWS SAA prep\"}"
 call -X POST "${BASE_URL}/assignments" \
   -H "Content-Type: application/json" \
-  -d "{\"userId\":\"${USER_ID}\",\"categoryId\":42,\"dueAt\":\"2026-05-01T00:00:00Z\",\"note\":\"AWS SAA prep\"}"
+  -d "${body}"
