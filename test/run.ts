@@ -56,12 +56,22 @@ function uvuCounts(output: string): Counts {
   return { passed, skipped, failed: total - passed - skipped };
 }
 
+/** Suites that build their host with makeHost, so run on either adapter. */
+const HTTP_SUITES = [
+  'http/',
+  'webhooks/subscriptions-api',
+  'webhooks/deliveries-api',
+  'webhooks/lifecycle',
+  'webhooks/ssrf',
+  'docs/page',
+];
+
 /** The HTTP suites again, on PostgreSQL, in a process of their own. */
 async function runHttpOnPostgres(filters: string[]): Promise<Counts | null> {
-  const wanted = filters.length === 0 ||
-    filters.some((f) => 'http/'.includes(f) || f.includes('http'));
+  const wanted = HTTP_SUITES.filter((suite) => filters.length === 0 ||
+    filters.some((f) => suite.includes(f) || f.includes(suite)));
 
-  if (onPostgres || !wanted) return null;
+  if (onPostgres || wanted.length === 0) return null;
 
   // Imported only now: loading uvu before uvu/run would break the run.
   const { postgresAvailable } = await import('./support/postgres.js');
@@ -72,7 +82,7 @@ async function runHttpOnPostgres(filters: string[]): Promise<Counts | null> {
 
   const child = spawnSync(
     process.execPath,
-    ['--import', 'tsx', join(root, 'run.ts'), 'http/'],
+    ['--import', 'tsx', join(root, 'run.ts'), ...wanted],
     { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8',
       env: { ...process.env, LMS_TEST_ADAPTER: 'postgres' } },
   );
