@@ -102,7 +102,12 @@ export function createLmsApi(options: LmsApiOptions) {
 
     keys: createKeyAdmin(storage.keys, usage, now),
 
-    ...createCatalogAdmin(webhooks.publishing.catalog, now),
+    ...createCatalogAdmin({
+      catalog: webhooks.publishing.catalog,
+      webhooks: webhooks.publishing.webhooks,
+      hostCatalog: config.catalog !== storage.catalog,
+      now,
+    }),
 
     /** Webhook delivery: `runOnce()` delivers what is due now. */
     webhooks: webhooks.lmsWebhooks,

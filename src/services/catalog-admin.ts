@@ -1,12 +1,26 @@
 import { newId } from '../ids.js';
 import type {
   AttemptRecord,
+  AttemptView,
   CatalogStore,
   Category,
   User,
   WebhookEvent,
+  WebhookStore,
 } from '../storage/index.js';
 import { viewAttempt } from './views.js';
+
+/** An attempt kept in the host's own tables, announced to webhooks. */
+export interface AnnouncedAttempt {
+  attemptId: string;
+  userId: string;
+  categoryId: number;
+  categoryName: string;
+  correct: number;
+  total: number;
+  source: string;
+  completedAt: Date;
+}
 
 export interface RecordAttemptInput {
   userId: string;
@@ -47,9 +61,7 @@ function assertUser(u: User): void {
   if (typeof u.email !== 'string') fail('users.upsert', 'email', 'a string');
 }
 
-function assertAttempt(a: RecordAttemptInput): void {
-  const m = 'attempts.record';
-
+function assertAttempt(a: RecordAttemptInput, m = 'attempts.record'): void {
   if (!nonEmpty(a?.userId)) fail(m, 'userId', 'a non-empty string');
   if (!Number.isSafeInteger(a.categoryId)) fail(m, 'categoryId', 'an integer');
   if (!Number.isSafeInteger(a.total) || a.total < 1) {
@@ -64,13 +76,66 @@ function assertAttempt(a: RecordAttemptInput): void {
   }
 }
 
+function assertAnnounced(a: AnnouncedAttempt): void {
+  const m = 'attempts.announce';
+
+  assertAttempt(a, m);
+  if (!nonEmpty(a.attemptId)) fail(m, 'attemptId', 'a non-empty string');
+  if (typeof a.categoryName !== 'string') fail(m, 'categoryName', 'a string');
+  if (Number.isNaN(a.completedAt?.getTime?.())) {
+    fail(m, 'completedAt', 'a valid Date');
+  }
+}
+
+export interface CatalogAdminOptions {
+  catalog: CatalogStore;
+  /** Where events without a catalog write of their own are published. */
+  webhooks: Pick<WebhookStore, 'publishEvent'>;
+  /** True when the host serves the catalog; record() is then refused. */
+  hostCatalog: boolean;
+  now: () => Date;
+}
+
+function attemptEvent(attempt: AttemptView, now: Date): WebhookEvent {
+  return {
+    eventId: newId('evt'),
+    type: 'attempt.completed',
+    userId: attempt.userId,
+    timestamp: now,
+    data: viewAttempt(attempt),
+  };
+}
+
 /**
  * The host's way to feed the catalog: `lms.categories`, `lms.users` and
  * `lms.attempts`. Recording an attempt publishes `attempt.completed` in
  * the same write.
  */
-export function createCatalogAdmin(catalog: CatalogStore, now: () => Date) {
+export function createCatalogAdmin(options: CatalogAdminOptions) {
+  const { catalog, now } = options;
+
+  function assertOwnCatalog(method: string): void {
+    if (!options.hostCatalog) return;
+
+    throw new Error(
+      `${method}: the catalog is served by the host (the \`catalog\` ` +
+        'option); write to it there, and call lms.attempts.announce() ' +
+        'for attempt.completed webhooks.',
+    );
+  }
+
+  /**
+   * Publishes `attempt.completed` for an attempt the host stored in its
+   * own tables. With the built-in catalog, use record() instead: it
+   * stores the attempt and the event in one write.
+   */
+  async function announce(attempt: AnnouncedAttempt): Promise<void> {
+    assertAnnounced(attempt);
+    await options.webhooks.publishEvent(attemptEvent({ ...attempt }, now()));
+  }
+
   async function record(input: RecordAttemptInput) {
+    assertOwnCatalog('attempts.record');
     assertAttempt(input);
 
     const attempt: AttemptRecord = {
@@ -83,13 +148,10 @@ export function createCatalogAdmin(catalog: CatalogStore, now: () => Date) {
       completedAt: input.completedAt ?? now(),
     };
     const category = await catalog.getCategory(attempt.categoryId);
-    const event: WebhookEvent = {
-      eventId: newId('evt'),
-      type: 'attempt.completed',
-      userId: attempt.userId,
-      timestamp: now(),
-      data: viewAttempt({ ...attempt, categoryName: category?.name ?? '' }),
-    };
+    const event = attemptEvent(
+      { ...attempt, categoryName: category?.name ?? '' },
+      now(),
+    );
 
     await catalog.recordAttempt(attempt, event);
 
@@ -99,16 +161,18 @@ export function createCatalogAdmin(catalog: CatalogStore, now: () => Date) {
   return {
     categories: {
       async upsert(category: Category): Promise<void> {
+        assertOwnCatalog('categories.upsert');
         assertCategory(category);
         await catalog.upsertCategory({ ...category });
       },
     },
     users: {
       async upsert(user: User): Promise<void> {
+        assertOwnCatalog('users.upsert');
         assertUser(user);
         await catalog.upsertUser({ ...user });
       },
     },
-    attempts: { record },
+    attempts: { record, announce },
   };
 }

@@ -161,8 +161,8 @@ test('assignments check users and categories in the host catalog',
     const host = await makeCatalogHost();
 
     // Known only to the adapter's catalog, which the API must not consult.
-    await host.lms.users.upsert({ userId: 'adapter-only', fullName: 'A',
-      email: 'a@example.com' });
+    await host.storage.catalog.upsertUser({ userId: 'adapter-only',
+      fullName: 'A', email: 'a@example.com' });
 
     const created = await assign(host, { userId: JANE, categoryId: 42 });
     const unknownUser = await assign(host,
@@ -193,6 +193,50 @@ test('assignments and their events are stored in the adapter', async () => {
   assert.equal(claims.length, 1);
   assert.equal(claims[0].event.type, 'assignment.created');
   assert.deepEqual(claims[0].event.data, response.body);
+});
+
+test('attempts kept by the host are announced to webhooks', async () => {
+  const host = await makeCatalogHost();
+  const completedAt = new Date('2026-04-01T10:00:00.000Z');
+
+  await subscribeToEverything(host.storage, T0);
+  await host.lms.attempts.announce({
+    attemptId: 'result-77', userId: JANE, categoryId: 42,
+    categoryName: 'Azure Fundamentals', correct: 17, total: 20,
+    source: 'practice', completedAt,
+  });
+
+  const claims = await claimOutbox(host.storage, host.clock.now());
+
+  assert.equal(claims.length, 1);
+  assert.equal(claims[0].event.type, 'attempt.completed');
+  assert.equal(claims[0].event.userId, JANE);
+  assert.deepEqual(claims[0].event.data, {
+    attemptId: 'result-77', userId: JANE, categoryId: 42,
+    categoryName: 'Azure Fundamentals', correct: 17, total: 20,
+    percent: 85, source: 'practice', completedAt: '2026-04-01T10:00:00Z',
+  });
+  await assert.rejects(
+    host.lms.attempts.announce({
+      attemptId: '', userId: JANE, categoryId: 42, categoryName: 'x',
+      correct: 1, total: 2, source: 'practice', completedAt,
+    }),
+    /attempts\.announce: `attemptId`/,
+  );
+});
+
+test('catalog writes through the plugin are refused', async () => {
+  const host = await makeCatalogHost();
+
+  await assert.rejects(
+    host.lms.users.upsert({ userId: 'u', fullName: 'U', email: 'u@x.io' }),
+    /users\.upsert: the catalog is served by the host/,
+  );
+  await assert.rejects(
+    host.lms.attempts.record({ userId: JANE, categoryId: 42, correct: 1,
+      total: 2, source: 'practice' }),
+    /attempts\.record: the catalog is served by the host/,
+  );
 });
 
 test('user keys are still scoped to their own learner', async () => {

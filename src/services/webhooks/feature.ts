@@ -7,6 +7,7 @@ import type {
   AssignmentStore,
   CatalogStore,
   LmsStorage,
+  WebhookStore,
 } from '../../storage/index.js';
 import type { ResolvedWebhookOptions } from '../delivery/config.js';
 import {
@@ -100,6 +101,7 @@ export function createWebhookFeature(feature: WebhookFeatureOptions) {
       assignments: wakeAfter<AssignmentStore>(storage.assignments,
         'createAssignment', wake),
       catalog: wakeAfter<CatalogStore>(storage.catalog, 'recordAttempt', wake),
+      webhooks: wakeAfter<WebhookStore>(storage.webhooks, 'publishEvent', wake),
     },
     lmsWebhooks,
     start(): void {
