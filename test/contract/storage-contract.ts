@@ -494,6 +494,34 @@ function defineSubscriptionCases(test: Cases): void {
     );
   });
 
+  test('an update can restart the failing clock', async ({ storage }) => {
+    await seedCatalog(storage);
+
+    const s = subscription();
+
+    await storage.webhooks.createSubscription(s);
+
+    const [d] = await storage.webhooks.publishEvent(
+      event('assignment.created', 'u1'),
+    );
+
+    await storage.webhooks.recordAttempt({
+      deliveryId: d.deliveryId, attemptedAt: at(1), durationMs: 3,
+      statusCode: 500, error: null, responseBody: null, succeeded: false,
+      nextAttemptAt: null,
+    });
+
+    const reset = await storage.webhooks.updateSubscription(s.webhookId, {
+      isActive: true, failingSince: null, disabledReason: null,
+    });
+
+    assert.equal(reset?.failingSince, null);
+    assert.equal(
+      (await storage.webhooks.getSubscription(s.webhookId))?.failingSince,
+      null,
+    );
+  });
+
   test('secrets round-trip in order with expiry', async ({ storage }) => {
     await seedCatalog(storage);
 
