@@ -402,6 +402,35 @@ send('reuses one connection for deliveries to the same receiver', async () => {
   assert.equal(target.connections, 1);
 });
 
+send('resends at once when a reused keep-alive socket was closed', async () => {
+  const requestsOnSocket = new WeakMap<object, number>();
+  const target = await receiver((req, res) => {
+    const count = (requestsOnSocket.get(req.socket) ?? 0) + 1;
+
+    requestsOnSocket.set(req.socket, count);
+    // The receiver drops idle connections: a reused one dies unanswered.
+    if (count > 1) return req.socket.destroy();
+
+    res.writeHead(200).end('ok');
+  });
+  const first = await post(target.url);
+  const second = await post(target.url);
+
+  assert.equal(first.ok, true);
+  assert.equal(second.ok, true, String(second.error));
+  assert.equal(target.seen.length, 3);
+  assert.equal(target.connections, 2);
+});
+
+send('does not resend when a fresh connection is reset', async () => {
+  const target = await receiver((req) => req.socket.destroy());
+  const result = await post(target.url);
+
+  assert.equal(result.ok, false);
+  assert.equal(result.statusCode, null);
+  assert.equal(target.seen.length, 1);
+});
+
 send('throws a TypeError for limits that make no sense', async () => {
   const url = 'http://127.0.0.1:1/';
 

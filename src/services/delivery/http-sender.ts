@@ -10,6 +10,9 @@ import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import createDebug from 'debug';
+import pRetry from 'p-retry';
+
+import { agentFor } from './agents.js';
 import {
   WebhookUrlError,
   checkWebhookUrlSyntax,
@@ -107,7 +110,12 @@ export async function sendWebhook(request: SendRequest): Promise<SendResult> {
   const deadline = startDeadline(request.timeoutMs, request.signal);
 
   try {
-    const exchange = await attempt(request, deadline.signal);
+    const exchange = await pRetry(() => attempt(request, deadline.signal), {
+      retries: STALE_SOCKET_RETRIES,
+      minTimeout: 0,
+      signal: deadline.signal,
+      shouldRetry: ({ error }) => isStaleSocket(error),
+    });
 
     return answered(exchange, started);
   } catch (error) {
@@ -244,12 +252,14 @@ function exchange(call: Call, signal: AbortSignal): Promise<Exchange> {
     };
     const fail = (error: unknown): void => {
       signal.removeEventListener('abort', onAbort);
-      reject(error);
+      reject(markStaleSocket(error, req.reusedSocket && !answeredYet));
     };
+    let answeredYet = false;
 
     signal.addEventListener('abort', onAbort, { once: true });
     req.on('error', fail);
     req.on('response', (res) => {
+      answeredYet = true;
       readBody(res, call.maxResponseBytes).then((body) => {
         signal.removeEventListener('abort', onAbort);
         resolve(toExchange(res, body));
@@ -257,6 +267,26 @@ function exchange(call: Call, signal: AbortSignal): Promise<Exchange> {
     });
     req.end(call.body);
   });
+}
+
+/**
+ * A pooled keep-alive socket the receiver closed just as we reused it
+ * fails before any response: the request never reached the receiver, so
+ * sending it again at once on a fresh socket is safe and is not a retry
+ * of the delivery schedule.
+ */
+const STALE_SOCKET_RETRIES = 2;
+
+function markStaleSocket(error: unknown, stale: boolean): unknown {
+  if (stale && error instanceof Error) {
+    Object.assign(error, { staleSocket: true });
+  }
+
+  return error;
+}
+
+function isStaleSocket(error: unknown): boolean {
+  return (error as { staleSocket?: boolean }).staleSocket === true;
 }
 
 function toExchange(res: http.IncomingMessage, body: string): Exchange {
@@ -430,70 +460,4 @@ export function parseRetryAfter(
   return Math.max(0, Math.ceil((date - now) / 1000));
 }
 
-// Sockets are pooled per checked address: every socket in a pool was opened
-// to that address, so reuse can never reach another one.
-const agents = new Map<string, http.Agent>();
-
-// Pools kept before the least recently used one is retired.
-const MAX_AGENTS = 256;
-
-const AGENT_OPTIONS: http.AgentOptions = {
-  keepAlive: true,
-  maxSockets: 50,
-  maxFreeSockets: 10,
-  scheduling: 'lifo',
-  // Idle pooled sockets close after this; the attempt deadline is separate.
-  timeout: 30_000,
-};
-
-function agentFor(secure: boolean, target: WebhookTarget): http.Agent {
-  const key = `${secure ? 'https' : 'http'} ${target.address}`;
-  const existing = agents.get(key);
-
-  // Re-inserting moves the key to the end, keeping Map order as LRU order.
-  if (existing) {
-    agents.delete(key);
-    agents.set(key, existing);
-
-    return existing;
-  }
-
-  const agent = secure
-    ? new https.Agent(AGENT_OPTIONS)
-    : new http.Agent(AGENT_OPTIONS);
-
-  agents.set(key, agent);
-  retireOldestAgent();
-
-  return agent;
-}
-
-// Only idle sockets are closed: requests in flight finish, and their
-// sockets then expire through the idle timeout.
-function retireOldestAgent(): void {
-  if (agents.size <= MAX_AGENTS) return;
-
-  const [oldest] = agents.keys();
-  const agent = agents.get(oldest);
-
-  agents.delete(oldest);
-  for (const sockets of Object.values(agent?.freeSockets ?? {})) {
-    for (const socket of sockets ?? []) socket.destroy();
-  }
-}
-
-/**
- * Closes every pooled connection, idle or busy. Call on shutdown after the
- * dispatcher has stopped; a later sendWebhook opens fresh pools.
- *
- * @example
- * ```ts
- * await dispatcher.stop();
- * closeSenderAgents();
- * ```
- */
-export function closeSenderAgents(): void {
-  for (const agent of agents.values()) agent.destroy();
-
-  agents.clear();
-}
+export { closeSenderAgents } from './agents.js';
