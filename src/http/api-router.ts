@@ -125,7 +125,7 @@ function createRouteHandler(route: RouteSpec, options: ApiRouterOptions) {
   return async function lmsRoute(ctx: Context): Promise<void> {
     const caller = await authorize(ctx);
     const params = validateParams ? validateParams(ctx.params) : {};
-    const query = validateQuery ? validateQuery({ ...ctx.query }) : {};
+    const query = validateQuery ? validateQuery(withoutApiKey(ctx.query)) : {};
     const body = await readBody(ctx);
     const result = await route.handle({
       params, query, body, caller: caller as Caller, ctx,
@@ -140,7 +140,8 @@ function createRouteHandler(route: RouteSpec, options: ApiRouterOptions) {
   };
 }
 
-function stripApiKeyParam(query: Record<string, unknown>) {
+/** The query without the key, which is not a parameter of any route. */
+function withoutApiKey(query: Record<string, unknown>) {
   const { api_key: _key, ...rest } = query;
 
   return rest;
@@ -187,7 +188,6 @@ export function createApiMiddleware(options: ApiRouterOptions): Middleware {
 
   async function pipeline(ctx: Context) {
     ctx.state.lmsKey = presentedKey(ctx, options.keyHeader);
-    ctx.query = stripApiKeyParam(ctx.query) as typeof ctx.query;
     assignRequestId(ctx);
     ctx.set('Cache-Control', 'no-store');
     ctx.set('X-Content-Type-Options', 'nosniff');
