@@ -59,23 +59,22 @@ export class MemoryCatalog implements CatalogStore {
   private readonly categories = new Map<number, Category>();
   private readonly users = new Map<string, User>();
   private readonly histories = new Map<string, UserHistory>();
-  private sorted: Category[] | null = null;
+  /** Listings without a search, by includeInactive; reset on upsert. */
+  private listings = new Map<boolean, Category[]>();
 
   constructor(private readonly publish: Publish) {}
 
+  // Stored categories are frozen, so listings can share them without
+  // copying: this is the hottest read of the API.
   async listCategories(query: CategoryQuery): Promise<Category[]> {
+    const listed = this.listing(query.includeInactive);
     const needle = query.search?.toLowerCase();
 
-    return this.sortedCategories()
-      .filter((c) => query.includeInactive || c.isActive)
-      .filter((c) => !needle || matches(c, needle))
-      .map((c) => ({ ...c }));
+    return needle ? listed.filter((c) => matches(c, needle)) : listed;
   }
 
   async getCategory(categoryId: number): Promise<Category | null> {
-    const found = this.categories.get(categoryId);
-
-    return found ? { ...found } : null;
+    return this.categories.get(categoryId) ?? null;
   }
 
   async getUser(userId: string): Promise<User | null> {
@@ -107,8 +106,8 @@ export class MemoryCatalog implements CatalogStore {
   }
 
   async upsertCategory(category: Category): Promise<void> {
-    this.categories.set(category.categoryId, { ...category });
-    this.sorted = null;
+    this.categories.set(category.categoryId, Object.freeze({ ...category }));
+    this.listings.clear();
   }
 
   async upsertUser(user: User): Promise<void> {
@@ -153,10 +152,17 @@ export class MemoryCatalog implements CatalogStore {
     return history;
   }
 
-  private sortedCategories(): Category[] {
-    this.sorted ??= [...this.categories.values()].sort(byName);
+  private listing(includeInactive: boolean): Category[] {
+    let listed = this.listings.get(includeInactive);
 
-    return this.sorted;
+    if (!listed) {
+      listed = Object.freeze([...this.categories.values()]
+        .filter((c) => includeInactive || c.isActive)
+        .sort(byName)) as Category[];
+      this.listings.set(includeInactive, listed);
+    }
+
+    return listed;
   }
 
   private categoryName(categoryId: number): string {

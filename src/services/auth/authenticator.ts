@@ -4,7 +4,7 @@ import { trace } from '../../logger.js';
 import type { KeyUsageTracker } from './usage-tracker.js';
 import {
   createMasterKeyCheck,
-  digestKey,
+  keyHash,
   looksLikeUserKey,
 } from './key-material.js';
 
@@ -44,11 +44,14 @@ export function createAuthenticator(options: AuthenticatorOptions) {
   ): Promise<AuthResult> {
     if (!presented) return { ok: false, reason: 'missing' };
 
-    if (isMasterKey(presented)) return { ok: true, caller: MASTER };
+    // One hash serves both the master comparison and the digest lookup.
+    const hash = keyHash(presented);
+
+    if (isMasterKey(hash)) return { ok: true, caller: MASTER };
 
     if (!looksLikeUserKey(presented)) return { ok: false, reason: 'unknown' };
 
-    const key = await options.keys.findKeyByDigest(digestKey(presented));
+    const key = await options.keys.findKeyByDigest(hash.toString('hex'));
     const now = options.now();
 
     if (!key) return { ok: false, reason: 'unknown' };

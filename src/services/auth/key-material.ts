@@ -15,25 +15,28 @@ export function generateKey(): string {
 
 /** Keys carry enough entropy that a fast hash is safe as their digest. */
 export function digestKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return keyHash(key).toString('hex');
 }
 
 export function looksLikeUserKey(key: string): boolean {
   return key.startsWith(KEY_PREFIX) && key.length <= 128;
 }
 
+/** The SHA-256 of a key, as bytes: what both checks below compare. */
+export function keyHash(key: string): Buffer {
+  return createHash('sha256').update(key).digest();
+}
+
 /**
- * Compares a presented secret with the master key in constant time:
- * both sides are hashed first, so the lengths are always equal.
+ * Compares a presented key's hash with the master key's in constant time;
+ * hashing first makes the lengths equal whatever was presented.
  */
 export function createMasterKeyCheck(masterKey: string | undefined) {
   if (masterKey === undefined) return () => false;
 
-  const expected = createHash('sha256').update(masterKey).digest();
+  const expected = keyHash(masterKey);
 
-  return function isMasterKey(presented: string): boolean {
-    const actual = createHash('sha256').update(presented).digest();
-
-    return timingSafeEqual(actual, expected);
+  return function isMasterKey(presentedHash: Buffer): boolean {
+    return timingSafeEqual(presentedHash, expected);
   };
 }
