@@ -12,6 +12,7 @@ import { resolveOptions, type LmsApiOptions } from './options.js';
 import { createAssignmentService } from './services/assignments.js';
 import { createAuthenticator } from './services/auth/authenticator.js';
 import { createKeyAdmin } from './services/auth/key-admin.js';
+import { KeyCache } from './services/auth/key-cache.js';
 import { KeyUsageTracker } from './services/auth/usage-tracker.js';
 import { createCatalogAdmin } from './services/catalog-admin.js';
 import { formatInstant } from './services/views.js';
@@ -35,6 +36,7 @@ export function createLmsApi(options: LmsApiOptions) {
     flushIntervalMs: config.flushIntervalMs,
     minIntervalMs: config.minIntervalMs,
   });
+  const keyCache = new KeyCache(storage.keys, config.keyCacheTtlMs, now);
   const webhooks = createWebhookFeature({
     storage, now, logger: config.logger, options: config.webhooks,
   });
@@ -84,7 +86,7 @@ export function createLmsApi(options: LmsApiOptions) {
         bodyLimitBytes: config.bodyLimitBytes,
         logger: config.logger,
         authenticate: createAuthenticator({
-          keys: storage.keys,
+          keys: keyCache,
           masterKey: config.masterKey,
           usage,
           now,
@@ -100,7 +102,7 @@ export function createLmsApi(options: LmsApiOptions) {
 
     prefix: config.prefix,
 
-    keys: createKeyAdmin(storage.keys, usage, now),
+    keys: createKeyAdmin(storage.keys, keyCache, usage, now),
 
     ...createCatalogAdmin({
       catalog: webhooks.publishing.catalog,

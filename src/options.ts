@@ -41,6 +41,13 @@ export interface LmsApiOptions {
   bodyLimitBytes?: number;
   /** Clock, for tests. Default `() => new Date()`. */
   now?: () => Date;
+  /**
+   * How long a key lookup is remembered, in ms; 0 turns the cache off.
+   * A key deactivated through `lms.keys` stops at once; one deactivated
+   * by another process (the CLI, another instance) within this time.
+   * Default 5000.
+   */
+  keyCacheTtlMs?: number;
   /** lastUsedAt bookkeeping. */
   keyUsage?: {
     /** How often pending uses are written, in ms. Default 1000. */
@@ -70,6 +77,7 @@ export interface ResolvedOptions {
   logger: Logger;
   bodyLimitBytes: number;
   now: () => Date;
+  keyCacheTtlMs: number;
   flushIntervalMs: number;
   minIntervalMs: number;
   webhooks: ResolvedWebhookOptions;
@@ -107,6 +115,19 @@ function positiveInteger(
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || (value as number) <= 0) {
     fail(option, 'a positive integer');
+  }
+
+  return value as number;
+}
+
+function nonNegativeInteger(
+  value: unknown,
+  option: string,
+  fallback: number,
+): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || (value as number) < 0) {
+    fail(option, 'a non-negative integer');
   }
 
   return value as number;
@@ -163,6 +184,8 @@ export function resolveOptions(options: LmsApiOptions): ResolvedOptions {
     bodyLimitBytes: positiveInteger(options.bodyLimitBytes, 'bodyLimitBytes',
       64 * 1024),
     now: options.now ?? (() => new Date()),
+    keyCacheTtlMs: nonNegativeInteger(options.keyCacheTtlMs, 'keyCacheTtlMs',
+      5000),
     flushIntervalMs: positiveInteger(options.keyUsage?.flushIntervalMs,
       'keyUsage.flushIntervalMs', 1000),
     minIntervalMs: positiveInteger(options.keyUsage?.minIntervalMs,

@@ -181,6 +181,41 @@ test('a deactivated key is a 401 like an unknown one', async () => {
   assertUnauthorized(after, 'Invalid or inactive API key.');
 });
 
+test('a key deactivated by another process stops within the cache TTL',
+  async () => {
+    const host = await makeHost({ keyCacheTtlMs: 5000 });
+    const { key, apiKey } = await host.lms.keys.create({
+      userId: DEMO_USER_ID, permission: 'ReadOnly',
+    });
+    const call = () => host.http().get(CATEGORIES).set(withKey(key));
+
+    assert.equal((await call()).status, 200);
+
+    // The CLI or another instance writes straight to the shared storage.
+    await host.storage.keys.deactivateKey(apiKey.keyId);
+    const cached = await call();
+
+    host.clock.advance(5001);
+    const expired = await call();
+
+    assert.equal(cached.status, 200);
+    assertUnauthorized(expired, 'Invalid or inactive API key.');
+  });
+
+test('without the cache a deactivation elsewhere is seen at once',
+  async () => {
+    const host = await makeHost({ keyCacheTtlMs: 0 });
+    const { key, apiKey } = await host.lms.keys.create({
+      userId: DEMO_USER_ID, permission: 'ReadOnly',
+    });
+
+    await host.storage.keys.deactivateKey(apiKey.keyId);
+
+    const response = await host.http().get(CATEGORIES).set(withKey(key));
+
+    assertUnauthorized(response, 'Invalid or inactive API key.');
+  });
+
 test('a key is a 401 from the instant it expires', async () => {
   const host = await makeHost();
   const expiresAt = new Date(host.clock.now().getTime() + HOUR);

@@ -80,6 +80,13 @@ test('a bad bodyLimitBytes throws naming it', () => {
   }
 });
 
+test('a bad keyCacheTtlMs throws naming it; 0 is allowed', () => {
+  for (const keyCacheTtlMs of [-1, 1.5, '5s', Number.NaN]) {
+    assertRejected({ ...valid(), keyCacheTtlMs }, 'keyCacheTtlMs');
+  }
+  assert.doesNotThrow(() => createLmsApi({ ...valid(), keyCacheTtlMs: 0 }));
+});
+
 test('a non-function launchUrl throws naming it', () => {
   for (const launchUrl of ['https://x.test/{id}', 42, {}]) {
     assertRejected({ ...valid(), launchUrl }, 'launchUrl');

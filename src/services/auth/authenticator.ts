@@ -1,6 +1,7 @@
-import type { KeyStore, Permission } from '../../storage/index.js';
+import type { Permission } from '../../storage/index.js';
 import { PERMISSIONS } from '../../storage/index.js';
 import { trace } from '../../logger.js';
+import type { KeyCache } from './key-cache.js';
 import type { KeyUsageTracker } from './usage-tracker.js';
 import {
   createMasterKeyCheck,
@@ -30,7 +31,7 @@ export function canActFor(caller: Caller, userId: string): boolean {
 }
 
 export interface AuthenticatorOptions {
-  keys: KeyStore;
+  keys: KeyCache;
   masterKey: string | undefined;
   usage: KeyUsageTracker;
   now: () => Date;
@@ -51,7 +52,7 @@ export function createAuthenticator(options: AuthenticatorOptions) {
 
     if (!looksLikeUserKey(presented)) return { ok: false, reason: 'unknown' };
 
-    const key = await options.keys.findKeyByDigest(hash.toString('hex'));
+    const key = await options.keys.find(hash.toString('hex'));
     const now = options.now();
 
     if (!key) return { ok: false, reason: 'unknown' };

@@ -6,6 +6,7 @@ import type {
 import { PERMISSIONS } from '../../storage/index.js';
 import { newId } from '../../ids.js';
 import { digestKey, generateKey } from './key-material.js';
+import type { KeyCache } from './key-cache.js';
 import type { KeyUsageTracker } from './usage-tracker.js';
 
 /** An API key as the host sees it: never the plaintext, never the digest. */
@@ -40,6 +41,7 @@ function assertCreateInput(input: CreateKeyInput): void {
 /** `lms.keys`: issue, list and deactivate user-scoped API keys. */
 export function createKeyAdmin(
   keys: KeyStore,
+  cache: KeyCache,
   usage: KeyUsageTracker,
   now: () => Date,
 ) {
@@ -78,9 +80,16 @@ export function createKeyAdmin(
       return (await keys.listKeys(userId)).map(withoutDigest);
     },
 
-    /** Turns a key off for good. False when no key has that id. */
-    deactivate(keyId: string): Promise<boolean> {
-      return keys.deactivateKey(keyId);
+    /**
+     * Turns a key off for good, at once in this process. False when no
+     * key has that id.
+     */
+    async deactivate(keyId: string): Promise<boolean> {
+      const found = await keys.deactivateKey(keyId);
+
+      cache.forget(keyId);
+
+      return found;
     },
 
     /** Writes pending lastUsedAt updates now instead of at the next tick. */
