@@ -7,11 +7,13 @@ export async function readProgress(
   userId: string,
   query: ProgressQuery,
 ) {
-  const user = await catalog.getUser(userId);
+  // Both reads at once: an unknown user is rare, a round trip is not.
+  const [user, { attempts, tallies }] = await Promise.all([
+    catalog.getUser(userId),
+    catalog.readProgress(userId, query),
+  ]);
 
   if (!user) return null;
-
-  const { attempts, tallies } = await catalog.readProgress(userId, query);
 
   return {
     userId: user.userId,
