@@ -5,11 +5,9 @@
  */
 import type {
   AttemptRecord,
-  AttemptView,
   CatalogStore,
   Category,
   CategoryQuery,
-  CategoryTally,
   ProgressData,
   ProgressQuery,
   User,
@@ -24,57 +22,17 @@ import {
 } from './db.js';
 import type { Names } from './names.js';
 import { publish } from './outbox.js';
+import { readProgress } from './progress.js';
 import {
   CATEGORY_COLUMNS,
   toCategory,
-  toDate,
   type CategoryRow,
 } from './rows.js';
-
-interface AttemptRow {
-  attempt_id: string;
-  user_id: string;
-  category_id: number;
-  correct: number;
-  total: number;
-  source: string;
-  completed_at: Date | string;
-  category_name: string;
-}
 
 interface UserRow {
   user_id: string;
   full_name: string;
   email: string;
-}
-
-interface TallyRow {
-  category_id: number;
-  category_name: string;
-  attempts: number;
-  percent_sum: number;
-}
-
-function toAttemptView(row: AttemptRow): AttemptView {
-  return {
-    attemptId: row.attempt_id,
-    userId: row.user_id,
-    categoryId: row.category_id,
-    correct: row.correct,
-    total: row.total,
-    source: row.source,
-    completedAt: toDate(row.completed_at),
-    categoryName: row.category_name,
-  };
-}
-
-function toTally(row: TallyRow): CategoryTally {
-  return {
-    categoryId: row.category_id,
-    categoryName: row.category_name,
-    attempts: row.attempts,
-    percentSum: row.percent_sum,
-  };
 }
 
 /** The same arithmetic, in the same order, as the SQL range tallies. */
@@ -129,7 +87,7 @@ export class PostgresCatalog implements CatalogStore {
   }
 
   /**
-   * Two statements whatever the history size: the attempts (newest first,
+   * One statement whatever the history size: the attempts (newest first,
    * trimmed to `recent`) and the tallies, from the running totals or, with
    * `fromUtc`, summed over the same index range as the attempts.
    */
@@ -137,14 +95,8 @@ export class PostgresCatalog implements CatalogStore {
     userId: string,
     query: ProgressQuery,
   ): Promise<ProgressData> {
-    return this.db.run(async (q) => {
-      const attempts = await this.recentAttempts(q, userId, query);
-      const tallies = query.fromUtc
-        ? await this.talliesSince(q, userId, query.fromUtc)
-        : await this.runningTallies(q, userId);
-
-      return { attempts, tallies };
-    });
+    return this.db.run((q) =>
+      readProgress(q, this.db.names, userId, query));
   }
 
   async upsertCategory(category: Category): Promise<void> {
@@ -219,61 +171,5 @@ export class PostgresCatalog implements CatalogStore {
         attempts = c.attempts + 1,
         percent_sum = c.percent_sum + excluded.percent_sum`,
     [attempt.userId, attempt.categoryId, percentOf(attempt)]);
-  }
-
-  private async recentAttempts(
-    q: Queryable,
-    userId: string,
-    query: ProgressQuery,
-  ): Promise<AttemptView[]> {
-    // `limit null` is no limit; `completed_at >= null` would match nothing,
-    // so the range condition is only added when asked for.
-    const since = query.fromUtc ? 'and a.completed_at >= ?' : '';
-    const bindings: Binding[] = query.fromUtc
-      ? [userId, query.fromUtc, query.recent || null]
-      : [userId, query.recent || null];
-    const rows = await select<AttemptRow>(q, `
-      select a.attempt_id, a.user_id, a.category_id, a.correct, a.total,
-             a.source, a.completed_at, c.name as category_name
-        from ${this.t.attempts} a
-        join ${this.t.categories} c on c.category_id = a.category_id
-       where a.user_id = ? ${since}
-       order by a.completed_at desc, a.attempt_id desc
-       limit ?`, bindings);
-
-    return rows.map(toAttemptView);
-  }
-
-  private async runningTallies(
-    q: Queryable,
-    userId: string,
-  ): Promise<CategoryTally[]> {
-    const rows = await select<TallyRow>(q, `
-      select t.category_id, c.name as category_name, t.attempts,
-             t.percent_sum
-        from ${this.t.categoryTotals} t
-        join ${this.t.categories} c on c.category_id = t.category_id
-       where t.user_id = ?
-       order by t.category_id`, [userId]);
-
-    return rows.map(toTally);
-  }
-
-  private async talliesSince(
-    q: Queryable,
-    userId: string,
-    fromUtc: Date,
-  ): Promise<CategoryTally[]> {
-    const rows = await select<TallyRow>(q, `
-      select a.category_id, min(c.name) as category_name,
-             count(*)::integer as attempts,
-             sum(a.correct::double precision / a.total * 100) as percent_sum
-        from ${this.t.attempts} a
-        join ${this.t.categories} c on c.category_id = a.category_id
-       where a.user_id = ? and a.completed_at >= ?
-       group by a.category_id
-       order by a.category_id`, [userId, fromUtc]);
-
-    return rows.map(toTally);
   }
 }

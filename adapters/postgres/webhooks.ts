@@ -14,7 +14,7 @@ import type {
   WebhookEvent,
   WebhookStore,
 } from '../../src/storage/index.js';
-import { execute, select, trace, type Binding, type Queryable } from './db.js';
+import { select, trace, type Binding, type Queryable } from './db.js';
 import { insertEvent, NEW_DELIVERY_ID, publish } from './outbox.js';
 import {
   deliveryColumns,
@@ -38,6 +38,44 @@ function statusAfter(outcome: AttemptOutcome): DeliveryStatus {
   if (outcome.succeeded) return 'succeeded';
 
   return outcome.nextAttemptAt ? 'pending' : 'failed';
+}
+
+/**
+ * failingSince after the attempt, as SQL over the row `s`: a success heals
+ * the subscription; a failure keeps the first failure's time.
+ */
+function failingSinceSql(outcome: AttemptOutcome): string {
+  return outcome.succeeded
+    ? 'null::timestamptz'
+    : 'coalesce(s.failing_since, ?::timestamptz)';
+}
+
+/** Bindings in the order `recordAttemptSql` places its placeholders. */
+function recordAttemptBindings(outcome: AttemptOutcome): Binding[] {
+  const next = outcome.succeeded ? [] : [outcome.attemptedAt];
+  const response = [outcome.statusCode, outcome.error, outcome.responseBody];
+
+  return [
+    statusAfter(outcome),
+    outcome.succeeded ? null : outcome.nextAttemptAt,
+    outcome.attemptedAt,
+    ...response,
+    outcome.deliveryId,
+    outcome.attemptedAt,
+    Math.round(outcome.durationMs),
+    ...response,
+    // `next` appears twice in healed and once in the final select.
+    ...next, ...next, ...next,
+  ];
+}
+
+/** Subscription columns of `alias`, with failingSince replaced by `next`. */
+function subscriptionColumns(alias: string, next: string): string {
+  return SUBSCRIPTION_COLUMNS.split(', ')
+    .map((column) => column === 'failing_since'
+      ? `${next} as failing_since`
+      : `${alias}.${column}`)
+    .join(', ');
 }
 
 /** Oldest due first; ids break ties so the order is total. */
@@ -115,17 +153,17 @@ export class PostgresWebhooks
     });
   }
 
-  /** Attempt log, delivery and subscription health move in one step. */
+  /**
+   * Attempt log, delivery and subscription health move in one statement,
+   * atomic on its own. The subscription row is written only when its
+   * failingSince changes, so successes to a healthy webhook do not queue
+   * on its row lock.
+   */
   async recordAttempt(outcome: AttemptOutcome): Promise<Subscription | null> {
-    return this.db.transaction(async (trx) => {
-      const webhookId = await this.applyOutcome(trx, outcome);
+    const [row] = await this.db.run((q) => select<SubscriptionRow>(q,
+      this.recordAttemptSql(outcome), recordAttemptBindings(outcome)));
 
-      if (webhookId === null) return null;
-
-      await this.logAttempt(trx, outcome);
-
-      return this.updateHealth(trx, webhookId, outcome);
-    });
+    return row ? toSubscription(row) : null;
   }
 
   /** Keyset pagination on (created_at, delivery_id), newest first. */
@@ -210,69 +248,43 @@ export class PostgresWebhooks
     [now, now, limit, leaseUntil]);
   }
 
-  /** Moves the delivery on; its webhook id, or null when it is unknown. */
-  private async applyOutcome(
-    q: Queryable,
-    outcome: AttemptOutcome,
-  ): Promise<string | null> {
-    const [row] = await select<{ webhook_id: string }>(q, `
-      update ${this.t.deliveries}
-         set attempts = attempts + 1,
-             status = ?,
-             next_attempt_at = ?,
-             lease_until = null,
-             last_attempt_at = ?,
-             last_status_code = ?,
-             last_error = ?,
-             last_response_body = ?
-       where delivery_id = ?
-      returning webhook_id`,
-    [
-      statusAfter(outcome),
-      outcome.succeeded ? null : outcome.nextAttemptAt,
-      outcome.attemptedAt,
-      outcome.statusCode,
-      outcome.error,
-      outcome.responseBody,
-      outcome.deliveryId,
-    ]);
+  /**
+   * `moved` advances the delivery, `logged` appends the attempt and
+   * `healed` sets failingSince where it differs. The final select reads
+   * the statement's snapshot, so it applies the same new value itself
+   * rather than depend on whether `healed` wrote the row.
+   */
+  private recordAttemptSql(outcome: AttemptOutcome): string {
+    const next = failingSinceSql(outcome);
 
-    return row?.webhook_id ?? null;
-  }
-
-  private async logAttempt(q: Queryable, outcome: AttemptOutcome) {
-    await execute(q, `
-      insert into ${this.t.deliveryAttempts}
-        (delivery_id, attempted_at, duration_ms, status_code, error,
-         response_body)
-      values (?, ?, ?, ?, ?, ?)`,
-    [
-      outcome.deliveryId,
-      outcome.attemptedAt,
-      Math.round(outcome.durationMs),
-      outcome.statusCode,
-      outcome.error,
-      outcome.responseBody,
-    ]);
-  }
-
-  /** A success heals the subscription; a failure keeps the first one's time. */
-  private async updateHealth(
-    q: Queryable,
-    webhookId: string,
-    outcome: AttemptOutcome,
-  ): Promise<Subscription | null> {
-    const failingSince = outcome.succeeded
-      ? 'null'
-      : 'coalesce(failing_since, ?::timestamptz)';
-    const bindings: Binding[] = outcome.succeeded
-      ? [webhookId]
-      : [outcome.attemptedAt, webhookId];
-    const [row] = await select<SubscriptionRow>(q, `
-      update ${this.t.subscriptions} set failing_since = ${failingSince}
-       where webhook_id = ?
-      returning ${SUBSCRIPTION_COLUMNS}`, bindings);
-
-    return row ? toSubscription(row) : null;
+    return `
+      with moved as (
+        update ${this.t.deliveries}
+           set attempts = attempts + 1,
+               status = ?,
+               next_attempt_at = ?,
+               lease_until = null,
+               last_attempt_at = ?,
+               last_status_code = ?,
+               last_error = ?,
+               last_response_body = ?
+         where delivery_id = ?
+        returning delivery_id, webhook_id
+      ), logged as (
+        insert into ${this.t.deliveryAttempts}
+          (delivery_id, attempted_at, duration_ms, status_code, error,
+           response_body)
+        select delivery_id, ?::timestamptz, ?::integer, ?::integer,
+               ?::text, ?::text
+          from moved
+      ), healed as (
+        update ${this.t.subscriptions} s set failing_since = ${next}
+          from moved
+         where s.webhook_id = moved.webhook_id
+           and s.failing_since is distinct from ${next}
+      )
+      select ${subscriptionColumns('s', next)}
+        from ${this.t.subscriptions} s
+        join moved on moved.webhook_id = s.webhook_id`;
   }
 }
