@@ -37,6 +37,8 @@ interface ServeSettings {
   /** Undefined: http://localhost and the port actually bound. */
   publicUrl: string | undefined;
   masterKey: string | undefined;
+  /** Undefined: the library's default. */
+  keyCacheTtlMs: number | undefined;
 }
 
 function readPort(value: string | undefined): number {
@@ -76,6 +78,17 @@ function readMasterKey(value: string | undefined): string | undefined {
   return value;
 }
 
+function readKeyCacheTtl(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  if (!/^\d+$/.test(value)) {
+    throw new UsageError(
+      'LMS_KEY_CACHE_TTL_MS must be a whole number of milliseconds.',
+      SERVE_USAGE);
+  }
+
+  return Number(value);
+}
+
 function readSettings(
   env: NodeJS.ProcessEnv,
   noDispatch: boolean | undefined,
@@ -89,6 +102,7 @@ function readSettings(
     host: env.HOST?.trim() || undefined,
     publicUrl: readPublicUrl(env.PUBLIC_URL?.trim()),
     masterKey: readMasterKey(env.LMS_API_MASTER_KEY),
+    keyCacheTtlMs: readKeyCacheTtl(env.LMS_KEY_CACHE_TTL_MS?.trim()),
   };
 }
 
@@ -101,6 +115,7 @@ function createApi(
   return createLmsApi({
     storage,
     masterKey: settings.masterKey,
+    keyCacheTtlMs: settings.keyCacheTtlMs,
     publicUrl: settings.publicUrl ?? `http://localhost:${port}`,
     logger: createStderrLogger(io),
     webhooks: { dispatch: settings.dispatch, ...settings.network },

@@ -118,6 +118,9 @@ ${ENVIRONMENT}
   LMS_API_MASTER_KEY
                   Key with Admin rights on every user (optional;
                   without it only user keys work)
+  LMS_KEY_CACHE_TTL_MS
+                  How long a key lookup is remembered (default: 5000);
+                  \`keys deactivate\` takes effect within it, 0 at once
 ${WEBHOOK_ENVIRONMENT}`;
 
 export const WORKER_USAGE = `Usage: ${PROGRAM} worker [--concurrency N]
