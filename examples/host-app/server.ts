@@ -34,7 +34,11 @@ const masterKey = process.env.LMS_API_MASTER_KEY ||
 const storage = await openStorage();
 const { app, lms } = createHostApp({ storage, masterKey, publicUrl });
 
-await seedDemoData(lms);
+// A database that already has a catalog keeps it as it is.
+const empty = (await storage.catalog.listCategories({ includeInactive: true }))
+  .length === 0;
+
+if (empty) await seedDemoData(lms);
 
 const { key: userKey } = await lms.keys.create({
   userId: DEMO_USER_ID,
