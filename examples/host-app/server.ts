@@ -3,7 +3,8 @@
  * data, or on PostgreSQL when DATABASE_URL is set.
  *
  * Environment: PORT (default 3000), LMS_API_MASTER_KEY (default: a random
- * key, printed), DATABASE_URL (optional).
+ * key, printed), DATABASE_URL (optional) and LMS_DB_SCHEMA (its schema,
+ * default public).
  */
 import { randomBytes } from 'node:crypto';
 
@@ -20,7 +21,10 @@ async function openStorage(): Promise<LmsStorage> {
   const { createPostgresStorage } = await import(
     '../../adapters/postgres/index.js'
   );
-  const storage = createPostgresStorage({ connection: url });
+  const storage = createPostgresStorage({
+    connection: url,
+    schema: process.env.LMS_DB_SCHEMA || undefined,
+  });
 
   await storage.migrate();
 
