@@ -44,7 +44,16 @@ export interface HostKnexOptions extends CommonOptions {
 export interface ConnectionOptions extends CommonOptions {
   /** A connection string, or a node-postgres connection config. */
   connection: string | Knex.PgConnectionConfig;
-  /** Pool size. Default `{ min: 0, max: 10 }`. */
+  /**
+   * Pool size. Default `{ min: 0, max: 20 }`: a webhook worker on the same
+   * storage holds up to its `concurrency` (default 16) connections while
+   * it records outcomes, and the API's requests need some left over.
+   * Raise `max` with the worker's concurrency, within the server's
+   * `max_connections` shared by every process.
+   *
+   * @example
+   * createPostgresStorage({ connection: url, pool: { max: 40 } });
+   */
   pool?: { min?: number; max?: number };
   knex?: never;
 }
@@ -70,6 +79,8 @@ export interface ResolvedOptions {
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 const MAX_PREFIX = 32;
 const MAX_IDENTIFIER = 63;
+/** Above the webhook worker's default concurrency of 16; see `pool`. */
+const DEFAULT_POOL_MAX = 20;
 
 function fail(message: string): never {
   throw new TypeError(`createPostgresStorage: ${message}`);
@@ -151,11 +162,12 @@ function checkConnection(value: unknown): Knex.PgConnectionConfig {
 }
 
 function checkPool(value: unknown): { min: number; max: number } {
-  if (value === undefined) return { min: 0, max: 10 };
+  if (value === undefined) return { min: 0, max: DEFAULT_POOL_MAX };
   if (!isObject(value)) fail('Expected `pool` to be an object.');
 
   const min = checkInteger('pool.min', value.min ?? 0, 0);
-  const max = checkInteger('pool.max', value.max ?? Math.max(10, min), 1);
+  const max = checkInteger(
+    'pool.max', value.max ?? Math.max(DEFAULT_POOL_MAX, min), 1);
 
   if (min > max) fail('Expected `pool.min` to be at most `pool.max`.');
 

@@ -6,6 +6,7 @@ import {
   createPostgresStorage,
   type PostgresStorageOptions,
 } from '../../adapters/postgres/index.js';
+import { resolveOptions } from '../../adapters/postgres/options.js';
 import {
   createHostKnex,
   createTestStorage,
@@ -41,6 +42,17 @@ options('bad timeouts and pool sizes are named', () => {
     /`pool.min`/);
   rejectsOption({ connection: DATABASE_URL, pool: { max: 0 } },
     /`pool.max`/);
+});
+
+options('the default pool outsizes the worker default concurrency', () => {
+  const pool = (value?: object) =>
+    resolveOptions({ connection: DATABASE_URL, pool: value }).pool;
+
+  // The worker claims up to 16 at once; the API needs connections too.
+  assert.deepEqual(pool(), { min: 0, max: 20 });
+  assert.deepEqual(pool({ min: 2 }), { min: 2, max: 20 });
+  assert.deepEqual(pool({ min: 30 }), { min: 30, max: 30 });
+  assert.deepEqual(pool({ max: 5 }), { min: 0, max: 5 });
 });
 
 options('exactly one of knex and connection is required', () => {
