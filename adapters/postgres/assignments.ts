@@ -7,7 +7,7 @@ import type {
   AssignmentStore,
   WebhookEvent,
 } from '../../src/storage/index.js';
-import { execute, select, type Db } from './db.js';
+import { select, type Db } from './db.js';
 import { publish } from './outbox.js';
 import { toDate, toOptionalDate } from './rows.js';
 
@@ -38,27 +38,27 @@ function toAssignment(row: AssignmentRow): Assignment {
 export class PostgresAssignments implements AssignmentStore {
   constructor(private readonly db: Db) {}
 
-  /** The assignment and its outbox entries commit together. */
+  /** The assignment and its outbox entries commit in one statement. */
   async createAssignment(
     assignment: Assignment,
     event: WebhookEvent,
   ): Promise<void> {
     const { names } = this.db;
+    const insert = `assignment as (
+      insert into ${names.table.assignments} (${COLUMNS})
+      values (?, ?, ?, ?, ?, ?))`;
 
-    await this.db.transaction(async (trx) => {
-      await execute(trx, `
-        insert into ${names.table.assignments} (${COLUMNS})
-        values (?, ?, ?, ?, ?, ?)`,
-      [
+    await this.db.run((q) => publish(q, names, event, {
+      ctes: [insert],
+      bindings: [
         assignment.assignmentId,
         assignment.userId,
         assignment.categoryId,
         assignment.dueAt,
         assignment.note,
         assignment.createdAt,
-      ]);
-      await publish(trx, names, event);
-    });
+      ],
+    }));
   }
 
   async getAssignment(assignmentId: string): Promise<Assignment | null> {

@@ -18,7 +18,6 @@ import {
   select,
   type Binding,
   type Db,
-  type Queryable,
 } from './db.js';
 import type { Names } from './names.js';
 import { publish } from './outbox.js';
@@ -130,46 +129,48 @@ export class PostgresCatalog implements CatalogStore {
   }
 
   /**
-   * The attempt, its running total and its outbox entries commit together.
-   * Unknown users and categories surface as foreign-key violations, which
-   * the error mapping turns into UnknownReferenceError.
+   * The attempt, its running total and its outbox entries commit in one
+   * statement. Unknown users and categories surface as violations of the
+   * attempts' foreign keys (its row is written before the total's, so its
+   * checks fire first), which the error mapping turns into
+   * UnknownReferenceError.
    */
   async recordAttempt(
     attempt: AttemptRecord,
     event: WebhookEvent,
   ): Promise<void> {
-    await this.db.transaction(async (trx) => {
-      await this.insertAttempt(trx, attempt);
-      await this.addToTotals(trx, attempt);
-      await publish(trx, this.db.names, event);
-    });
+    await this.db.run((q) => publish(q, this.db.names, event, {
+      ctes: [this.insertAttemptSql(), this.addToTotalsSql()],
+      bindings: [
+        attempt.attemptId,
+        attempt.userId,
+        attempt.categoryId,
+        attempt.correct,
+        attempt.total,
+        attempt.source,
+        attempt.completedAt,
+        percentOf(attempt),
+      ],
+    }));
   }
 
-  private async insertAttempt(q: Queryable, attempt: AttemptRecord) {
-    await execute(q, `
+  private insertAttemptSql(): string {
+    return `attempt as (
       insert into ${this.t.attempts}
         (attempt_id, user_id, category_id, correct, total, source,
          completed_at)
-      values (?, ?, ?, ?, ?, ?, ?)`,
-    [
-      attempt.attemptId,
-      attempt.userId,
-      attempt.categoryId,
-      attempt.correct,
-      attempt.total,
-      attempt.source,
-      attempt.completedAt,
-    ]);
+      values (?, ?, ?, ?, ?, ?, ?)
+      returning user_id, category_id)`;
   }
 
-  private async addToTotals(q: Queryable, attempt: AttemptRecord) {
-    await execute(q, `
+  /** Reads the attempt's CTE, so the total is written after the attempt. */
+  private addToTotalsSql(): string {
+    return `total as (
       insert into ${this.t.categoryTotals} as c
         (user_id, category_id, attempts, percent_sum)
-      values (?, ?, 1, ?)
+      select user_id, category_id, 1, ?::double precision from attempt
       on conflict (user_id, category_id) do update set
         attempts = c.attempts + 1,
-        percent_sum = c.percent_sum + excluded.percent_sum`,
-    [attempt.userId, attempt.categoryId, percentOf(attempt)]);
+        percent_sum = c.percent_sum + excluded.percent_sum)`;
   }
 }

@@ -4,7 +4,7 @@
  * A worker then finds the deliveries with `claimDueDeliveries`.
  */
 import type { Delivery, WebhookEvent } from '../../src/storage/index.js';
-import { select, type Queryable } from './db.js';
+import { select, type Binding, type Queryable } from './db.js';
 import type { Names } from './names.js';
 import {
   deliveryColumns,
@@ -42,44 +42,67 @@ export async function insertEvent(
 }
 
 /**
- * One pending delivery, due at the event's timestamp, for every active
- * subscription that asked for the type and may see the event's user.
+ * Data-modifying CTEs for the change an event reports, run by the same
+ * statement as the outbox write, so one statement commits both.
  */
-async function fanOut(
-  q: Queryable,
-  names: Names,
-  event: WebhookEvent,
-): Promise<Delivery[]> {
-  const { table: t } = names;
-  const rows = await select<DeliveryRow>(q, `
+export interface Change {
+  /** `name as (insert ...)` clauses; they run whether referenced or not. */
+  ctes: readonly string[];
+  /** Their bindings, in the order of their placeholders. */
+  bindings: readonly Binding[];
+}
+
+const NO_CHANGE: Change = { ctes: [], bindings: [] };
+
+/**
+ * The event row, then one pending delivery, due at the event's timestamp,
+ * for every active subscription that asked for the type and may see the
+ * event's user. The deliveries read the event's values from its CTE.
+ */
+function publishSql({ table: t }: Names, change: Change): string {
+  const event = `event as (
+      insert into ${t.events} (event_id, type, user_id, occurred_at, data)
+      values (?, ?, ?, ?, ?::json)
+      returning event_id, type, user_id, occurred_at)`;
+
+  return `
+    with ${[...change.ctes, event].join(',\n')}
     insert into ${t.deliveries} as d
       (delivery_id, webhook_id, event_id, status, attempts,
        next_attempt_at, created_at)
-    select ${NEW_DELIVERY_ID}, s.webhook_id, ?, 'pending', 0, ?, ?
-      from ${t.subscriptions} s
-     where s.is_active
-       and ? = any (s.events)
-       and (s.owner_user_id is null or s.owner_user_id = ?)
-    returning ${deliveryColumns('d')}, ?::text as event_type`,
-  [
-    event.eventId,
-    event.timestamp,
-    event.timestamp,
-    event.type,
-    event.userId,
-    event.type,
-  ]);
-
-  return rows.map(toDelivery);
+    select ${NEW_DELIVERY_ID}, s.webhook_id, e.event_id, 'pending', 0,
+           e.occurred_at, e.occurred_at
+      from event e
+      join ${t.subscriptions} s
+        on s.is_active
+       and e.type = any (s.events)
+       and (s.owner_user_id is null or s.owner_user_id = e.user_id)
+    returning ${deliveryColumns('d')}, ?::text as event_type`;
 }
 
-/** Writes the event and its deliveries, in the caller's transaction. */
+function publishBindings(event: WebhookEvent): Binding[] {
+  return [
+    event.eventId,
+    event.type,
+    event.userId,
+    event.timestamp,
+    JSON.stringify(event.data ?? null),
+    event.type,
+  ];
+}
+
+/**
+ * Writes `change`, the event and its deliveries in one statement, which
+ * is atomic on its own: callers need no transaction around it.
+ */
 export async function publish(
   q: Queryable,
   names: Names,
   event: WebhookEvent,
+  change: Change = NO_CHANGE,
 ): Promise<Delivery[]> {
-  await insertEvent(q, names, event);
+  const rows = await select<DeliveryRow>(q, publishSql(names, change),
+    [...change.bindings, ...publishBindings(event)]);
 
-  return fanOut(q, names, event);
+  return rows.map(toDelivery);
 }

@@ -29,9 +29,13 @@ import {
 } from './rows.js';
 import { PostgresSubscriptions, subscriptionsById } from './subscriptions.js';
 
-/** A claimed delivery with its event, as the claim statement returns it. */
+/**
+ * A claimed delivery with its event and, as json (timestamps as text),
+ * its subscription, as the claim statement returns it.
+ */
 type ClaimedRow = DeliveryRow & Omit<EventRow, 'type'> & {
   due_at: Date | string;
+  subscription: SubscriptionRow;
 };
 
 function statusAfter(outcome: AttemptOutcome): DeliveryStatus {
@@ -87,14 +91,11 @@ function byDueTime(a: ClaimedRow, b: ClaimedRow): number {
   return a.delivery_id < b.delivery_id ? -1 : 1;
 }
 
-function toClaim(
-  row: ClaimedRow,
-  subscription: Subscription,
-): DeliveryClaim {
+function toClaim(row: ClaimedRow): DeliveryClaim {
   return {
     delivery: toDelivery(row),
     event: toEvent({ ...row, type: row.event_type }),
-    subscription,
+    subscription: toSubscription(row.subscription),
   };
 }
 
@@ -103,7 +104,7 @@ export class PostgresWebhooks
   extends PostgresSubscriptions
   implements WebhookStore {
   async publishEvent(event: WebhookEvent): Promise<Delivery[]> {
-    return this.db.transaction((trx) => publish(trx, this.db.names, event));
+    return this.db.run((q) => publish(q, this.db.names, event));
   }
 
   async createDirectDelivery(
@@ -131,26 +132,16 @@ export class PostgresWebhooks
   }
 
   /**
-   * One statement claims the rows and returns them with their events; a
-   * second fetches their subscriptions. The MATERIALIZED CTE runs the
-   * locking select exactly once, whatever plan the update gets.
+   * One statement claims the rows and returns them with their events and
+   * subscriptions. The MATERIALIZED CTE runs the locking select exactly
+   * once, whatever plan the update gets.
    */
   async claimDueDeliveries(request: ClaimRequest): Promise<DeliveryClaim[]> {
     const rows = await this.db.run((q) => this.claimRows(q, request));
 
-    if (rows.length === 0) return [];
-
-    const subscriptions = await this.db.run((q) =>
-      subscriptionsById(q, this.db.names, rows.map((r) => r.webhook_id)));
-
     trace('claimed %d deliveries', rows.length);
 
-    // A subscription deleted since the claim took its deliveries with it.
-    return rows.sort(byDueTime).flatMap((row) => {
-      const subscription = subscriptions.get(row.webhook_id);
-
-      return subscription ? [toClaim(row, subscription)] : [];
-    });
+    return rows.sort(byDueTime).map(toClaim);
   }
 
   /**
@@ -241,10 +232,12 @@ export class PostgresWebhooks
       )
       update ${this.t.deliveries} d
          set status = 'delivering', lease_until = ?
-        from due, ${this.t.events} e
+        from due, ${this.t.events} e, ${this.t.subscriptions} s
        where d.delivery_id = due.delivery_id and e.event_id = d.event_id
+         and s.webhook_id = d.webhook_id
       returning ${deliveryColumns('d')}, due.due_at,
-                e.type as event_type, e.user_id, e.occurred_at, e.data`,
+                e.type as event_type, e.user_id, e.occurred_at, e.data,
+                to_json(s) as subscription`,
     [now, now, limit, leaseUntil]);
   }
 
