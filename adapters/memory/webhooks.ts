@@ -77,6 +77,8 @@ export class MemoryWebhooks implements WebhookStore {
   private readonly subscriptions = new Map<string, Subscription>();
   private readonly events = new Map<string, WebhookEvent>();
   private readonly deliveries = new Map<string, StoredDelivery>();
+  /** Deliveries still pending or in flight: what a claim looks through. */
+  private readonly open = new Set<StoredDelivery>();
 
   async createSubscription(subscription: Subscription): Promise<void> {
     this.assertUnique(subscription, null);
@@ -114,7 +116,10 @@ export class MemoryWebhooks implements WebhookStore {
 
   async deleteSubscription(webhookId: string): Promise<boolean> {
     for (const [id, delivery] of this.deliveries) {
-      if (delivery.webhookId === webhookId) this.deliveries.delete(id);
+      if (delivery.webhookId !== webhookId) continue;
+
+      this.deliveries.delete(id);
+      this.open.delete(delivery);
     }
 
     return this.subscriptions.delete(webhookId);
@@ -158,7 +163,7 @@ export class MemoryWebhooks implements WebhookStore {
 
   async claimDueDeliveries(request: ClaimRequest): Promise<DeliveryClaim[]> {
     const now = request.now.getTime();
-    const due = [...this.deliveries.values()]
+    const due = [...this.open]
       .filter((d) => isDue(d, now))
       .sort((a, b) => dueTime(a) - dueTime(b))
       .slice(0, request.limit);
@@ -255,6 +260,7 @@ export class MemoryWebhooks implements WebhookStore {
     };
 
     this.deliveries.set(deliveryId, delivery);
+    this.open.add(delivery);
 
     return copyDelivery(delivery);
   }
@@ -272,6 +278,7 @@ export class MemoryWebhooks implements WebhookStore {
       : outcome.nextAttemptAt
         ? 'pending'
         : 'failed';
+    if (delivery.status !== 'pending') this.open.delete(delivery);
   }
 
   private claimOf(delivery: StoredDelivery): DeliveryClaim {

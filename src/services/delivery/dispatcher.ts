@@ -88,6 +88,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   );
   const leaseMs = (rounds + 1) * config.timeoutMs + LEASE_MARGIN_MS;
 
+  // Slots are refilled in batches: a claim per freed slot would cost a
+  // storage round trip per delivery under load.
+  const refillAt = Math.max(1, Math.floor(config.concurrency / 4));
+
+  function hasRoomToRefill(): boolean {
+    return config.concurrency - state.reserved >= refillAt;
+  }
+
   function leaseUntil(): Date {
     return new Date(now().getTime() + leaseMs);
   }
@@ -109,8 +117,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
     return track(run.finally(() => {
       state.reserved -= 1;
-      // A freed slot is worth a claim only when the last one was full.
-      if (state.mayHaveMore) wakeup.notify();
+      // Freed slots are worth a claim only when the last one was full.
+      if (state.mayHaveMore && hasRoomToRefill()) wakeup.notify();
     }));
   }
 
@@ -156,9 +164,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
           'certboost-lms-api: could not claim webhook deliveries');
       }
 
-      const hasRoom = state.reserved < config.concurrency;
-
-      if (state.closed || (state.mayHaveMore && hasRoom)) continue;
+      if (state.closed || (state.mayHaveMore && hasRoomToRefill())) continue;
 
       await wakeup.wait(config.pollIntervalMs);
     }
