@@ -1,6 +1,11 @@
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
 import {
+  checkFunction,
+  nonNegativeInteger,
+  positiveInteger,
+} from './option-checks.js';
+import {
   resolveWebhookOptions,
   type ResolvedWebhookOptions,
   type WebhookOptions,
@@ -107,43 +112,11 @@ function optionalString(
   return value;
 }
 
-function positiveInteger(
-  value: unknown,
-  option: string,
-  fallback: number,
-): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || (value as number) <= 0) {
-    fail(option, 'a positive integer');
-  }
-
-  return value as number;
-}
-
-function nonNegativeInteger(
-  value: unknown,
-  option: string,
-  fallback: number,
-): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || (value as number) < 0) {
-    fail(option, 'a non-negative integer');
-  }
-
-  return value as number;
-}
-
 function isAbsoluteHttpUrl(text: string): boolean {
   try {
     return ['http:', 'https:'].includes(new URL(text).protocol);
   } catch {
     return false;
-  }
-}
-
-function checkFunction(value: unknown, option: string): void {
-  if (value !== undefined && typeof value !== 'function') {
-    fail(option, 'a function');
   }
 }
 
@@ -153,8 +126,8 @@ export function resolveOptions(options: LmsApiOptions): ResolvedOptions {
   if (!isStorage(options.storage)) {
     fail('storage', 'a storage adapter, e.g. createMemoryStorage()');
   }
-  checkFunction(options.launchUrl, 'launchUrl');
-  checkFunction(options.now, 'now');
+  checkFunction(options.launchUrl, 'launchUrl', fail);
+  checkFunction(options.now, 'now', fail);
 
   const publicUrl = optionalString(options.publicUrl, 'publicUrl',
     isAbsoluteHttpUrl, 'an absolute http(s) URL');
@@ -182,14 +155,14 @@ export function resolveOptions(options: LmsApiOptions): ResolvedOptions {
     launchUrl: options.launchUrl,
     logger,
     bodyLimitBytes: positiveInteger(options.bodyLimitBytes, 'bodyLimitBytes',
-      64 * 1024),
+      64 * 1024, fail),
     now: options.now ?? (() => new Date()),
     keyCacheTtlMs: nonNegativeInteger(options.keyCacheTtlMs, 'keyCacheTtlMs',
-      5000),
+      5000, fail),
     flushIntervalMs: positiveInteger(options.keyUsage?.flushIntervalMs,
-      'keyUsage.flushIntervalMs', 1000),
+      'keyUsage.flushIntervalMs', 1000, fail),
     minIntervalMs: positiveInteger(options.keyUsage?.minIntervalMs,
-      'keyUsage.minIntervalMs', 60_000),
+      'keyUsage.minIntervalMs', 60_000, fail),
     webhooks: resolveWebhookOptions(options.webhooks, fail),
   };
 }

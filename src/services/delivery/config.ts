@@ -7,7 +7,15 @@ import type {
   EventType,
   Subscription,
 } from '../../storage/index.js';
+import {
+  checkFunction,
+  optionalBoolean,
+  positiveInteger,
+  type OptionFailure,
+} from '../../option-checks.js';
 import type { LookupFn, NetworkPolicy } from './ssrf.js';
+
+export type { OptionFailure };
 
 /** Passed to `onDelivery` after every attempt has been recorded. */
 export interface DeliveryInfo {
@@ -79,7 +87,6 @@ export interface DeliveryConfig {
 }
 
 /** Throws the caller's TypeError naming the option. */
-export type OptionFailure = (option: string, expected: string) => never;
 
 const DEFAULTS = {
   concurrency: 16,
@@ -144,41 +151,6 @@ function resolveNetwork(
 }
 
 /** A boolean option that defaults to false. */
-export function optionalBoolean(
-  value: unknown,
-  option: string,
-  fail: OptionFailure,
-): boolean {
-  if (value === undefined) return false;
-  if (typeof value !== 'boolean') fail(option, 'a boolean');
-
-  return value;
-}
-
-function positiveInteger(
-  value: unknown,
-  option: string,
-  fallback: number,
-  fail: OptionFailure,
-): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || (value as number) <= 0) {
-    fail(option, 'a positive integer');
-  }
-
-  return value as number;
-}
-
-function checkFunction(
-  value: unknown,
-  option: string,
-  fail: OptionFailure,
-): void {
-  if (value !== undefined && typeof value !== 'function') {
-    fail(option, 'a function');
-  }
-}
-
 /** A subscription after the dispatcher has turned it off. */
 export function disabledInfo(
   subscription: Subscription,
