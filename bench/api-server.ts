@@ -14,9 +14,9 @@ import Router from '@koa/router';
 import Koa from 'koa';
 
 import { createMemoryStorage } from '../adapters/memory/index.js';
-import { createPostgresStorage } from '../adapters/postgres/index.js';
 import { createLmsApi, type LmsApi, type LmsStorage } from '../src/index.js';
 import { serveAsChild } from './child.js';
+import { openBenchStorage } from './storage.js';
 import {
   PROFILED_USERS,
   seedCatalog,
@@ -90,19 +90,6 @@ async function closeServer(server: Server): Promise<void> {
   await closed;
 }
 
-async function openStorage(adapter: AdapterName): Promise<LmsStorage> {
-  if (adapter !== 'postgres') return createMemoryStorage();
-
-  const storage = createPostgresStorage({
-    connection: process.env.DATABASE_URL!,
-    schema: process.env.BENCH_SCHEMA!,
-  });
-
-  await storage.migrate();
-
-  return storage;
-}
-
 function createApi(storage: LmsStorage): LmsApi {
   return createLmsApi({
     storage,
@@ -147,7 +134,7 @@ async function subscribe(lms: LmsApi, apiUrl: string): Promise<void> {
 
 async function startApi(adapter: AdapterName) {
   const started = performance.now();
-  const storage = await openStorage(adapter);
+  const storage = await openBenchStorage(adapter);
   const lms = createApi(storage);
   const { attempts, fromUtc } = await seedCatalog(lms);
   const keys = await issueKeys(lms);

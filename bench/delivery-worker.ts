@@ -14,8 +14,6 @@ import type { AddressInfo } from 'node:net';
 
 import Koa from 'koa';
 
-import { createMemoryStorage } from '../adapters/memory/index.js';
-import { createPostgresStorage } from '../adapters/postgres/index.js';
 import {
   createLmsApi,
   createWebhookWorker,
@@ -24,6 +22,7 @@ import {
   type LmsStorage,
 } from '../src/index.js';
 import { serveAsChild } from './child.js';
+import { openBenchStorage } from './storage.js';
 import { inBatches } from './seed.js';
 
 const USERS = 10;
@@ -38,19 +37,6 @@ export interface DeliveryResult {
   seconds: number;
   perSecond: number;
   seedSeconds: number;
-}
-
-async function openStorage(adapter: string): Promise<LmsStorage> {
-  if (adapter !== 'postgres') return createMemoryStorage();
-
-  const storage = createPostgresStorage({
-    connection: process.env.DATABASE_URL!,
-    schema: process.env.BENCH_SCHEMA!,
-  });
-
-  await storage.migrate();
-
-  return storage;
 }
 
 function userId(i: number): string {
@@ -132,7 +118,7 @@ async function deliverAll(storage: LmsStorage, events: number) {
 
 async function run() {
   const events = Number(process.env.BENCH_EVENTS ?? 10_000);
-  const storage = await openStorage(process.env.BENCH_ADAPTER ?? 'memory');
+  const storage = await openBenchStorage(process.env.BENCH_ADAPTER ?? 'memory');
   const lms = createLmsApi({ storage, publicUrl: 'http://127.0.0.1',
     webhooks: { dispatch: false, ...NETWORK } });
   const seedStarted = performance.now();

@@ -19,6 +19,7 @@ import {
   describePostgres,
   type TestStorage,
 } from '../support/postgres.js';
+import { within } from '../support/watchdog.js';
 import { startCommand, type RunningCommand } from './helpers.js';
 
 const MASTER_KEY = 'cli-worker-master-key-71c3';
@@ -65,20 +66,6 @@ function createApiOnly(db: TestStorage): LmsApi {
     publicUrl: 'https://lms.example.com',
     webhooks: { dispatch: false, allowHttp: true, allowPrivateNetworks: true },
   });
-}
-
-/** Rejects when `promise` has not settled after `ms`, so a hang fails. */
-async function within<T>(promise: Promise<T>, ms: number, what: string) {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no ${what} in ${ms} ms`)), ms);
-  });
-
-  try {
-    return await Promise.race([promise, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 async function subscribe(lms: LmsApi, url: string): Promise<string> {

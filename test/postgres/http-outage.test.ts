@@ -25,6 +25,7 @@ import {
   dropSchema,
   uniqueSchema,
 } from '../support/postgres.js';
+import { within } from '../support/watchdog.js';
 
 const MASTER = 'outage-master-key';
 
@@ -70,20 +71,6 @@ class DatabaseProxy {
       });
     }
     client.pipe(upstream).pipe(client);
-  }
-}
-
-/** Rejects when `promise` takes longer than `ms`: a hang is the failure. */
-async function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
-  });
-
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -22,25 +22,11 @@ import {
   describePostgres,
   type TestStorage,
 } from '../support/postgres.js';
+import { within } from '../support/watchdog.js';
 
 interface Context {
   made: TestStorage;
   admin: pg.Client;
-}
-
-/** Fails the test if `promise` is still pending after `ms`. */
-async function settleWithin<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`still pending after ${ms} ms`)), ms);
-  });
-
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Asserts an outage error that leaks neither SQL nor bound values. */
@@ -109,7 +95,7 @@ await describePostgres(() => {
       ];
 
       for (const call of calls) {
-        await assert.rejects(settleWithin(call, 1200), (e) => isCleanOutage(e));
+        await assert.rejects(within(call, 1200), (e) => isCleanOutage(e));
       }
     } finally {
       await storage.close();
@@ -123,7 +109,7 @@ await describePostgres(() => {
 
     try {
       await assert.rejects(
-        settleWithin(storage.catalog.getUser('u1'), 1200),
+        within(storage.catalog.getUser('u1'), 1200),
         (e) => isCleanOutage(e),
       );
     } finally {
@@ -142,7 +128,7 @@ await describePostgres(() => {
 
     try {
       await assert.rejects(
-        settleWithin(storage.catalog.getUser('user-secret-42'), 2000),
+        within(storage.catalog.getUser('user-secret-42'), 2000),
         (e) => isCleanOutage(e, 'user-secret-42'),
       );
     } finally {
@@ -211,7 +197,7 @@ await describePostgres(() => {
 
     try {
       await assert.rejects(
-        settleWithin(storage.catalog.upsertUser({
+        within(storage.catalog.upsertUser({
           userId: 'late', fullName: 'Late', email: 'l@x.io',
         }), 1000),
         (e) => isCleanOutage(e),
@@ -231,7 +217,7 @@ await describePostgres(() => {
 
     try {
       await assert.rejects(
-        settleWithin(storage.catalog.getUser('u1'), 2000),
+        within(storage.catalog.getUser('u1'), 2000),
         (e) => isCleanOutage(e),
       );
     } finally {

@@ -206,18 +206,6 @@ export async function settle(turns = 20): Promise<void> {
   }
 }
 
-/**
- * Resolves with `promise`, or rejects after `ms`. A watchdog only: no
- * test asserts on elapsed time.
- */
-export function within<T>(promise: Promise<T>, ms: number, what: string) {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`No ${what}.`)), ms);
-
-    promise.then(resolve, reject).finally(() => clearTimeout(timer));
-  });
-}
-
 /** A resolver that answers every name with `address`. */
 export function resolvesTo(address: string) {
   return async (): Promise<LookupAddress[]> => [
@@ -245,3 +233,5 @@ export function oracleSignature(
 export function signaturesOf(request: Received): string[] {
   return String(request.headers['webhook-signature'] ?? '').split(' ');
 }
+
+export { within } from '../support/watchdog.js';
